@@ -1,0 +1,166 @@
+import { KEY_ROLES, type KeyRole, type Principal, USER_ROLES, type UserRole } from '../../domain/access.js';
+import { HearthError } from '../../domain/errors.js';
+import { isPlausibleEmail, normaliseEmail } from '../../domain/lead.js';
+import type { ApiKey } from '../../store/api-keys.js';
+import type { User } from '../../store/users.js';
+import type { AppContext } from '../context.js';
+import { hashApiKey, hashPassword, newApiKey } from './secrets.js';
+
+// NIST SP 800-63B: at least 8 characters for a memorised secret, long passphrases welcome.
+export const MIN_PASSWORD_LENGTH = 8;
+const MAX_PASSWORD_LENGTH = 1024;
+
+export interface NewUserInput {
+  readonly email: string;
+  readonly name: string;
+  readonly role: string;
+  readonly password: string;
+}
+
+export async function createUser(
+  ctx: AppContext,
+  actor: Principal | null,
+  input: NewUserInput,
+): Promise<User> {
+  const problems = [];
+  const email = normaliseEmail(input.email);
+  if (email === null || !isPlausibleEmail(email))
+    problems.push({ path: 'email', message: 'must be a valid email address' });
+  if (input.name.trim() === '') problems.push({ path: 'name', message: 'must not be blank' });
+  if (!(USER_ROLES as readonly string[]).includes(input.role)) {
+    problems.push({ path: 'role', message: `must be one of ${USER_ROLES.join(', ')}` });
+  }
+  if (input.password.length < MIN_PASSWORD_LENGTH || input.password.length > MAX_PASSWORD_LENGTH) {
+    problems.push({
+      path: 'password',
+      message: `must have ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`,
+    });
+  }
+  if (problems.length > 0) throw HearthError.invalid(problems);
+  const passwordHash = await hashPassword(input.password);
+  return ctx.store.transaction(async (store) => {
+    const user = await store.users.create({
+      email: email as string,
+      name: input.name.trim(),
+      role: input.role as UserRole,
+      passwordHash,
+    });
+    if (!user)
+      throw new HearthError('conflict', `A user with the email ${email} exists already`, { field: 'email' });
+    await store.audit.record({
+      actorUserId: actor?.userId ?? null,
+      actorKeyId: actor?.keyId ?? null,
+      action: 'user.create',
+      entity: 'user',
+      entityId: user.id,
+      details: { role: user.role },
+    });
+    return user;
+  });
+}
+
+export interface NewKeyInput {
+  readonly name: string;
+  readonly role: string;
+  /** The user the key acts for, by email; required for rep keys. */
+  readonly userEmail?: string | undefined;
+  readonly expiresAt?: Date | undefined;
+}
+
+/** Creates an API key. The returned `secret` is the only time the key is ever shown. */
+export async function createApiKey(
+  ctx: AppContext,
+  actor: Principal | null,
+  input: NewKeyInput,
+): Promise<{ apiKey: ApiKey; secret: string }> {
+  const problems = [];
+  if (input.name.trim() === '' || input.name.length > 100) {
+    problems.push({ path: 'name', message: 'must have 1 to 100 characters' });
+  }
+  if (!(KEY_ROLES as readonly string[]).includes(input.role)) {
+    problems.push({ path: 'role', message: `must be one of ${KEY_ROLES.join(', ')}` });
+  }
+  if (input.role === 'rep' && !input.userEmail) {
+    problems.push({ path: 'user', message: 'a rep key acts for a rep: give the user it belongs to' });
+  }
+  if (input.expiresAt && input.expiresAt.getTime() <= ctx.clock().getTime()) {
+    problems.push({ path: 'expiresAt', message: 'must be in the future' });
+  }
+  if (problems.length > 0) throw HearthError.invalid(problems);
+  return ctx.store.transaction(async (store) => {
+    let userId: string | null = null;
+    if (input.userEmail) {
+      const user = await store.users.byEmail(normaliseEmail(input.userEmail) ?? '');
+      if (!user)
+        throw HearthError.invalid([{ path: 'user', message: `no user has the email ${input.userEmail}` }]);
+      userId = user.id;
+    }
+    const { key, prefix, hash } = newApiKey();
+    const apiKey = await store.apiKeys.create({
+      name: input.name.trim(),
+      role: input.role as KeyRole,
+      userId,
+      prefix,
+      keyHash: hash,
+      expiresAt: input.expiresAt ?? null,
+    });
+    await store.audit.record({
+      actorUserId: actor?.userId ?? null,
+      actorKeyId: actor?.keyId ?? null,
+      action: 'key.create',
+      entity: 'api_key',
+      entityId: apiKey.id,
+      details: { role: apiKey.role, name: apiKey.name },
+    });
+    return { apiKey, secret: key };
+  });
+}
+
+/** The principal a presented API key stands for; `unauthenticated` for an unknown, revoked or expired key. */
+export async function authenticateApiKey(ctx: AppContext, presented: string): Promise<Principal> {
+  const apiKey = await ctx.store.apiKeys.byHash(hashApiKey(presented));
+  const now = ctx.clock();
+  if (!apiKey) throw new HearthError('unauthenticated', 'The API key is not valid');
+  if (apiKey.revokedAt) throw new HearthError('unauthenticated', 'The API key has been revoked');
+  if (apiKey.expiresAt && apiKey.expiresAt.getTime() <= now.getTime()) {
+    throw new HearthError('unauthenticated', 'The API key has expired');
+  }
+  // Coarse on purpose: one write per key per minute is enough to answer "is this key in use?".
+  if (!apiKey.lastUsedAt || now.getTime() - apiKey.lastUsedAt.getTime() > 60_000) {
+    await ctx.store.apiKeys.touch(apiKey.id, now);
+  }
+  return { role: apiKey.role, userId: apiKey.userId, keyId: apiKey.id };
+}
+
+/**
+ * On an empty installation (no users, no admin key) creates the first admin key, exactly once
+ * even when several instances start together. Returns its secret for the operator, or null.
+ */
+export async function bootstrapFirstAdminKey(ctx: AppContext): Promise<string | null> {
+  return ctx.store.transaction(async (store) => {
+    if ((await store.users.count()) > 0 || (await store.apiKeys.countActiveAdmins(ctx.clock())) > 0)
+      return null;
+    if (!(await store.settings.putIfAbsent('bootstrap.first_admin_key', { at: ctx.clock().toISOString() })))
+      return null;
+    const { secret } = await createApiKey({ ...ctx, store }, null, {
+      name: 'first admin key',
+      role: 'admin',
+    });
+    return secret;
+  });
+}
+
+export async function revokeApiKey(ctx: AppContext, actor: Principal, id: string): Promise<void> {
+  await ctx.store.transaction(async (store) => {
+    if (!(await store.apiKeys.revoke(id, ctx.clock()))) {
+      throw new HearthError('not_found', `No active API key has id ${id}`, { id });
+    }
+    await store.audit.record({
+      actorUserId: actor.userId,
+      actorKeyId: actor.keyId,
+      action: 'key.revoke',
+      entity: 'api_key',
+      entityId: id,
+    });
+  });
+}

@@ -1,0 +1,192 @@
+import { canSeeLead, type Principal } from '../../domain/access.js';
+import { HearthError } from '../../domain/errors.js';
+import { isPlausibleEmail, type Lead, type LeadFields, normaliseEmail } from '../../domain/lead.js';
+import type { LeadPage, LeadQuery } from '../../store/leads.js';
+import type { Store } from '../../store/store.js';
+import type { AppContext } from '../context.js';
+import type { LeadInput, LeadPatch } from './lead-schemas.js';
+
+const NO_USER = '00000000-0000-0000-0000-000000000000';
+
+export interface UpsertResult {
+  readonly lead: Lead;
+  readonly created: boolean;
+}
+
+/**
+ * Turns validated input into lead fields: strings trimmed (blank means "no value"), the email
+ * normalised and checked. `prefix` locates problems (`body`, `line 7`).
+ */
+export function toLeadFields(input: LeadPatch): LeadFields {
+  const fields: LeadFields = {};
+  const clean = (value: string | null | undefined) =>
+    value === undefined ? undefined : value === null || value.trim() === '' ? null : value.trim();
+  if (input.email !== undefined) {
+    const email = input.email === null ? null : normaliseEmail(input.email);
+    if (email !== null && !isPlausibleEmail(email)) {
+      throw HearthError.invalid([
+        { path: 'email', message: `"${input.email}" is not a valid email address` },
+      ]);
+    }
+    fields.email = email;
+  }
+  const name = clean(input.name);
+  if (name !== undefined) fields.name = name;
+  const phone = clean(input.phone);
+  if (phone !== undefined) fields.phone = phone;
+  const company = clean(input.company);
+  if (company !== undefined) fields.company = company;
+  const jobTitle = clean(input.jobTitle);
+  if (jobTitle !== undefined) fields.jobTitle = jobTitle;
+  const industry = clean(input.industry);
+  if (industry !== undefined) fields.industry = industry;
+  const country = clean(input.country);
+  if (country !== undefined) fields.country = country;
+  const source = clean(input.source);
+  if (source !== undefined) fields.source = source;
+  if (input.companySize !== undefined) fields.companySize = input.companySize;
+  if (input.ownerId !== undefined) fields.ownerId = input.ownerId;
+  if (input.status !== undefined) fields.status = input.status;
+  if (input.optedOut !== undefined) fields.optedOut = input.optedOut;
+  if (input.attributes !== undefined) fields.attributes = input.attributes;
+  return fields;
+}
+
+async function assertOwnerExists(store: Store, ownerId: string | null | undefined): Promise<void> {
+  if (ownerId === undefined || ownerId === null) return;
+  if (!(await store.users.byId(ownerId))) {
+    throw HearthError.invalid([{ path: 'ownerId', message: `no user has id ${ownerId}` }]);
+  }
+}
+
+function assertVisible(actor: Principal, lead: Lead | undefined, id: string): asserts lead is Lead {
+  // A lead a rep may not see answers exactly like a missing one: its existence is not theirs to know.
+  if (!lead || !canSeeLead(actor, lead)) throw new HearthError('not_found', `No lead has id ${id}`, { id });
+}
+
+function assertWritable(actor: Principal, lead: Lead): void {
+  if (actor.role === 'rep' && lead.ownerId !== null && lead.ownerId !== actor.userId) {
+    throw new HearthError('forbidden', 'This lead belongs to another rep', { id: lead.id });
+  }
+}
+
+function changedFields(fields: LeadFields): string[] {
+  return Object.keys(fields).filter((k) => fields[k as keyof LeadFields] !== undefined);
+}
+
+/**
+ * Creates a lead or updates an existing one, found by `id` if given, else by normalised email
+ * (SPEC §2: creating a lead whose email exists updates it).
+ */
+export async function upsertLead(ctx: AppContext, actor: Principal, input: LeadInput): Promise<UpsertResult> {
+  const fields = toLeadFields(input);
+  const createdAt = input.createdAt === undefined ? undefined : new Date(input.createdAt);
+  return ctx.store.transaction(async (store) => {
+    await assertOwnerExists(store, fields.ownerId);
+    const byId = input.id === undefined ? undefined : await store.leads.byId(input.id);
+    const byEmail = fields.email ? await store.leads.byEmail(fields.email) : undefined;
+    if (byId && byEmail && byId.id !== byEmail.id) {
+      throw new HearthError('conflict', `Another lead already has the email ${fields.email}`, {
+        field: 'email',
+      });
+    }
+    const existing = byId ?? byEmail;
+    if (existing) {
+      if (actor.role !== 'ingest') assertWritable(actor, existing);
+      const lead = (await store.leads.update(existing.id, fields)) as Lead;
+      if (actor.role !== 'ingest')
+        await audit(store, actor, 'lead.update', lead.id, { fields: changedFields(fields) });
+      return { lead, created: false };
+    }
+    if (input.id === undefined && fields.email) {
+      // The email was free a moment ago; the upsert still settles a race with a concurrent create.
+      return store.leads.upsertByEmail(fields.email, fields, createdAt);
+    }
+    const identity = {
+      ...(input.id !== undefined ? { id: input.id } : {}),
+      ...(createdAt ? { createdAt } : {}),
+    };
+    return { lead: await store.leads.create(fields, identity), created: true };
+  });
+}
+
+export async function getLead(ctx: AppContext, actor: Principal, id: string): Promise<Lead> {
+  const lead = await ctx.store.leads.byId(id);
+  assertVisible(actor, lead, id);
+  return lead;
+}
+
+/** Finds a lead by id or by email, whichever the reference looks like (the CLI's `lead ID|EMAIL`). */
+export async function findLead(ctx: AppContext, actor: Principal, reference: string): Promise<Lead> {
+  const email = reference.includes('@') ? normaliseEmail(reference) : null;
+  const lead = email
+    ? await ctx.store.leads.byEmail(email)
+    : /^[0-9a-f-]{36}$/i.test(reference)
+      ? await ctx.store.leads.byId(reference)
+      : undefined;
+  assertVisible(actor, lead, reference);
+  return lead;
+}
+
+export async function updateLead(
+  ctx: AppContext,
+  actor: Principal,
+  id: string,
+  patch: LeadPatch,
+): Promise<Lead> {
+  const fields = toLeadFields(patch);
+  return ctx.store.transaction(async (store) => {
+    const lead = await store.leads.byId(id);
+    assertVisible(actor, lead, id);
+    assertWritable(actor, lead);
+    await assertOwnerExists(store, fields.ownerId);
+    if (fields.email) {
+      const holder = await store.leads.byEmail(fields.email);
+      if (holder && holder.id !== id) {
+        throw new HearthError('conflict', `Another lead already has the email ${fields.email}`, {
+          field: 'email',
+        });
+      }
+    }
+    const updated = (await store.leads.update(id, fields)) as Lead;
+    await audit(store, actor, 'lead.update', id, { fields: changedFields(fields) });
+    return updated;
+  });
+}
+
+export async function listLeads(
+  ctx: AppContext,
+  actor: Principal,
+  query: Omit<LeadQuery, 'visibleTo'>,
+): Promise<LeadPage> {
+  if (actor.role !== 'rep') return ctx.store.leads.list(query);
+  // A rep key without a user sees only the unassigned leads.
+  return ctx.store.leads.list({ ...query, visibleTo: actor.userId ?? NO_USER });
+}
+
+/** Erases a lead and everything about it (SPEC §6); the audit log keeps only its id. */
+export async function eraseLead(ctx: AppContext, actor: Principal, id: string): Promise<void> {
+  await ctx.store.transaction(async (store) => {
+    const lead = await store.leads.byId(id);
+    assertVisible(actor, lead, id);
+    await store.leads.erase(id);
+    await audit(store, actor, 'lead.erase', id, {});
+  });
+}
+
+async function audit(
+  store: Store,
+  actor: Principal,
+  action: string,
+  leadId: string,
+  details: Record<string, unknown>,
+): Promise<void> {
+  await store.audit.record({
+    actorUserId: actor.userId,
+    actorKeyId: actor.keyId,
+    action,
+    entity: 'lead',
+    entityId: leadId,
+    details,
+  });
+}

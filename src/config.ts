@@ -1,0 +1,150 @@
+import { HearthError } from './domain/errors.js';
+
+/** Hearth's settings, read once at start and passed down. Nothing else reads `process.env`. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly databaseUrl: string | null;
+  readonly dataDir: string;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly bodyLimitBytes: number;
+  readonly maxBatchSize: number;
+  readonly dbPoolSize: number;
+}
+
+type Parse<T> = (raw: string) => T | { problem: string };
+
+interface Setting<K extends keyof Config> {
+  readonly env: string;
+  readonly key: K;
+  readonly default: Config[K];
+  readonly unit?: string;
+  readonly description: string;
+  /** Masked wherever settings are printed. */
+  readonly sensitive?: boolean;
+  readonly parse: Parse<Config[K]>;
+}
+
+const integer =
+  (min: number, max: number): Parse<number> =>
+  (raw) => {
+    const value = Number(raw);
+    return Number.isInteger(value) && value >= min && value <= max
+      ? value
+      : { problem: `must be a whole number from ${min} to ${max}` };
+  };
+const text: Parse<string> = (raw) => (raw.trim() === '' ? { problem: 'must not be empty' } : raw);
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+// Declared once: the loader, the error messages and docs/config.md all come from this list.
+export const SETTINGS = [
+  {
+    env: 'PORT',
+    key: 'port',
+    default: 3000,
+    description: 'HTTP port to listen on.',
+    parse: integer(0, 65535),
+  },
+  {
+    env: 'HOST',
+    key: 'host',
+    default: '127.0.0.1',
+    description:
+      'Address to listen on; `0.0.0.0` to accept connections from other machines (e.g. in a container).',
+    parse: text,
+  },
+  {
+    env: 'DATABASE_URL',
+    key: 'databaseUrl',
+    default: null,
+    description: 'A `postgres://` URL to use a PostgreSQL server instead of the embedded database.',
+    sensitive: true,
+    parse: (raw) =>
+      /^postgres(ql)?:\/\//.test(raw) ? raw : { problem: 'must start with postgres:// or postgresql://' },
+  },
+  {
+    env: 'HEARTH_DATA_DIR',
+    key: 'dataDir',
+    default: './hearth-data',
+    description: 'Directory of the embedded database (ignored when DATABASE_URL is set).',
+    parse: text,
+  },
+  {
+    env: 'LOG_LEVEL',
+    key: 'logLevel',
+    default: 'info',
+    description: `Log level: ${LOG_LEVELS.join(', ')}.`,
+    parse: (raw) =>
+      (LOG_LEVELS as readonly string[]).includes(raw)
+        ? (raw as Config['logLevel'])
+        : { problem: `must be one of ${LOG_LEVELS.join(', ')}` },
+  },
+  {
+    env: 'HEARTH_BODY_LIMIT',
+    key: 'bodyLimitBytes',
+    default: 5 * 1024 * 1024,
+    unit: 'bytes',
+    description: 'Largest request body accepted; larger ones get 413.',
+    parse: integer(1024, 1024 * 1024 * 1024),
+  },
+  {
+    env: 'HEARTH_MAX_BATCH',
+    key: 'maxBatchSize',
+    default: 1000,
+    unit: 'events',
+    description: 'Most events accepted in one `POST /api/v1/events` request.',
+    parse: integer(1, 100_000),
+  },
+  {
+    env: 'HEARTH_DB_POOL_SIZE',
+    key: 'dbPoolSize',
+    default: 10,
+    unit: 'connections',
+    description: 'Database connections per process.',
+    parse: integer(1, 200),
+  },
+] as const satisfies readonly Setting<keyof Config>[];
+
+const KNOWN_ENV = new Set<string>(SETTINGS.map((s) => s.env));
+// Variables that look like ours but are not: a typo here would otherwise be silently ignored.
+const OUR_PREFIX = 'HEARTH_';
+
+/**
+ * Reads and validates every setting; one error lists all the bad ones.
+ *
+ * @example loadConfig({ PORT: '8080' }).port // 8080
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const problems: { path: string; message: string }[] = [];
+  const config: Record<string, unknown> = {};
+  for (const setting of SETTINGS as readonly Setting<keyof Config>[]) {
+    const raw = env[setting.env];
+    if (raw === undefined || raw === '') {
+      config[setting.key] = setting.default;
+      continue;
+    }
+    const parsed = setting.parse(raw);
+    if (typeof parsed === 'object' && parsed !== null && 'problem' in parsed) {
+      problems.push({ path: setting.env, message: parsed.problem });
+    } else {
+      config[setting.key] = parsed;
+    }
+  }
+  for (const name of Object.keys(env)) {
+    if (name.startsWith(OUR_PREFIX) && !KNOWN_ENV.has(name)) {
+      problems.push({ path: name, message: 'is not a Hearth setting (see docs/config.md)' });
+    }
+  }
+  if (problems.length > 0) throw HearthError.invalid(problems);
+  return Object.freeze(config) as unknown as Config;
+}
+
+/** The settings as they may be printed: sensitive values masked. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  return Object.fromEntries(
+    (SETTINGS as readonly Setting<keyof Config>[]).map((s) => [
+      s.env,
+      s.sensitive && config[s.key] !== null ? '********' : config[s.key],
+    ]),
+  );
+}

@@ -1,0 +1,48 @@
+/** People's roles (SPEC §2 User and roles). */
+export const USER_ROLES = ['admin', 'manager', 'rep'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+/** An API key acts with a user's role, or is ingest-only: it writes leads and events and reads nothing. */
+export const KEY_ROLES = [...USER_ROLES, 'ingest'] as const;
+export type KeyRole = (typeof KEY_ROLES)[number];
+
+/** Who is making a request, as established by the HTTP edge from a key or a session. */
+export interface Principal {
+  readonly role: KeyRole;
+  readonly userId: string | null;
+  readonly keyId: string | null;
+}
+
+/** What a principal may do. Each route names one; the table below is the whole policy. */
+export type Permission =
+  | 'leads:write'
+  | 'leads:read'
+  | 'leads:delete'
+  | 'events:write'
+  | 'events:read'
+  | 'users:manage'
+  | 'keys:manage';
+
+const POLICY: Record<Permission, readonly KeyRole[]> = {
+  'leads:write': ['admin', 'manager', 'rep', 'ingest'],
+  'leads:read': ['admin', 'manager', 'rep'],
+  // Erasure removes a person's whole history: managers and admins only (SPEC §6 privacy).
+  'leads:delete': ['admin', 'manager'],
+  'events:write': ['admin', 'manager', 'rep', 'ingest'],
+  'events:read': ['admin', 'manager', 'rep'],
+  'users:manage': ['admin'],
+  'keys:manage': ['admin'],
+};
+
+export function isAllowed(principal: Principal, permission: Permission): boolean {
+  return POLICY[permission].includes(principal.role);
+}
+
+/**
+ * Reps see the leads they own and unassigned ones (the shared hot queue); everyone else with
+ * `leads:read` sees every lead.
+ */
+export function canSeeLead(principal: Principal, lead: { readonly ownerId: string | null }): boolean {
+  if (principal.role !== 'rep') return principal.role !== 'ingest';
+  return lead.ownerId === null || lead.ownerId === principal.userId;
+}

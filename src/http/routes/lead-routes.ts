@@ -1,0 +1,202 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import type { AppContext } from '../../app/context.js';
+import { listLeadEvents } from '../../app/events/lead-events.js';
+import { LeadInput, LeadPatch } from '../../app/leads/lead-schemas.js';
+import { eraseLead, getLead, listLeads, updateLead, upsertLead } from '../../app/leads/lead-service.js';
+import { LEAD_STATUSES } from '../../domain/lead.js';
+import { LEAD_SORT_FIELDS, type LeadCursor, type LeadSortField } from '../../store/leads.js';
+import { principalOf } from '../auth.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import { ErrorBody } from '../error-mapping.js';
+import { IdParams, LeadPageView } from '../schemas.js';
+
+const SORTS = LEAD_SORT_FIELDS.flatMap((f) => [f, `-${f}`]);
+
+const ListQuery = Type.Object(
+  {
+    status: Type.Optional(Type.Enum(LEAD_STATUSES)),
+    owner: Type.Optional(
+      Type.Union([Type.String({ format: 'uuid' }), Type.Literal('none')], {
+        description: 'A user id, or `none` for unassigned leads.',
+      }),
+    ),
+    source: Type.Optional(Type.String({ maxLength: 100 })),
+    q: Type.Optional(
+      Type.String({
+        maxLength: 200,
+        description: 'Words matched against name, email, company, title, phone.',
+      }),
+    ),
+    sort: Type.Optional(
+      Type.Enum(SORTS, { description: 'A field, `-` in front for descending. Default `-createdAt`.' }),
+    ),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+    cursor: Type.Optional(Type.String({ maxLength: 1000 })),
+  },
+  { additionalProperties: false },
+);
+
+const isLeadCursor = (v: unknown): v is LeadCursor =>
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as LeadCursor).id === 'string' &&
+  /^[0-9a-f-]{36}$/.test((v as LeadCursor).id) &&
+  (typeof (v as LeadCursor).value === 'string' || (v as LeadCursor).value === null);
+
+const isEventPosition = (v: unknown): v is { occurredAt: string; id: number } =>
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as { occurredAt: unknown }).occurredAt === 'string' &&
+  !Number.isNaN(Date.parse((v as { occurredAt: string }).occurredAt)) &&
+  Number.isInteger((v as { id: unknown }).id);
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+
+export function leadRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.post(
+      '/leads',
+      {
+        config: { permission: 'leads:write' },
+        schema: {
+          tags: ['leads'],
+          summary: 'Create a lead, or update the one with the same email (or id)',
+          body: LeadInput,
+          response: {
+            200: Type.Ref('Lead'),
+            201: Type.Ref('Lead'),
+            202: Type.Object(
+              { id: Type.String({ format: 'uuid' }), created: Type.Boolean() },
+              {
+                description: 'What an ingest-only key gets back: it may write leads but read none.',
+              },
+            ),
+            ...errors,
+          },
+        },
+      },
+      async (request, reply) => {
+        const principal = principalOf(request);
+        const { lead, created } = await upsertLead(ctx, principal, request.body);
+        if (principal.role === 'ingest') return reply.status(202).send({ id: lead.id, created });
+        return reply.status(created ? 201 : 200).send(lead);
+      },
+    );
+
+    app.get(
+      '/leads',
+      {
+        config: { permission: 'leads:read' },
+        schema: {
+          tags: ['leads'],
+          summary: 'List leads with filters, sorting and cursor pagination',
+          querystring: ListQuery,
+          response: { 200: LeadPageView, ...errors },
+        },
+      },
+      async (request) => {
+        const query = request.query;
+        const sortParam = query.sort ?? '-createdAt';
+        const sort = sortParam.replace(/^-/, '') as LeadSortField;
+        const page = await listLeads(ctx, principalOf(request), {
+          ...(query.status !== undefined ? { status: query.status } : {}),
+          ...(query.owner !== undefined ? { ownerId: query.owner === 'none' ? null : query.owner } : {}),
+          ...(query.source !== undefined ? { source: query.source } : {}),
+          ...(query.q !== undefined ? { text: query.q } : {}),
+          sort,
+          direction: sortParam.startsWith('-') ? 'desc' : 'asc',
+          limit: query.limit ?? 50,
+          ...(query.cursor !== undefined ? { after: decodeCursor(query.cursor, isLeadCursor) } : {}),
+        });
+        return { data: page.leads, nextCursor: page.next && encodeCursor(page.next) };
+      },
+    );
+
+    app.get(
+      '/leads/:id',
+      {
+        config: { permission: 'leads:read' },
+        schema: {
+          tags: ['leads'],
+          summary: 'One lead',
+          params: IdParams,
+          response: { 200: Type.Ref('Lead'), ...errors },
+        },
+      },
+      async (request) => getLead(ctx, principalOf(request), request.params.id),
+    );
+
+    app.patch(
+      '/leads/:id',
+      {
+        config: { permission: 'leads:write' },
+        schema: {
+          tags: ['leads'],
+          summary: 'Change some fields of a lead; null clears a field',
+          params: IdParams,
+          body: LeadPatch,
+          response: { 200: Type.Ref('Lead'), ...errors },
+        },
+      },
+      async (request) => updateLead(ctx, principalOf(request), request.params.id, request.body),
+    );
+
+    app.delete(
+      '/leads/:id',
+      {
+        config: { permission: 'leads:delete' },
+        schema: {
+          tags: ['leads'],
+          summary: 'Erase a lead and everything about it (events, history)',
+          params: IdParams,
+          response: { 204: Type.Null(), ...errors },
+        },
+      },
+      async (request, reply) => {
+        await eraseLead(ctx, principalOf(request), request.params.id);
+        return reply.status(204).send(null);
+      },
+    );
+
+    app.get(
+      '/leads/:id/events',
+      {
+        config: { permission: 'events:read' },
+        schema: {
+          tags: ['leads', 'events'],
+          summary: "A lead's events, newest first",
+          params: IdParams,
+          querystring: Type.Object(
+            {
+              limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+              cursor: Type.Optional(Type.String({ maxLength: 1000 })),
+            },
+            { additionalProperties: false },
+          ),
+          response: {
+            200: Type.Object({
+              data: Type.Array(Type.Ref('Event')),
+              nextCursor: Type.Union([Type.String(), Type.Null()]),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async (request) => {
+        const position = request.query.cursor
+          ? decodeCursor(request.query.cursor, isEventPosition)
+          : undefined;
+        const page = await listLeadEvents(ctx, principalOf(request), request.params.id, {
+          limit: request.query.limit ?? 100,
+          before: position && { occurredAt: new Date(position.occurredAt), id: position.id },
+        });
+        return {
+          data: page.events,
+          nextCursor:
+            page.next && encodeCursor({ occurredAt: page.next.occurredAt.toISOString(), id: page.next.id }),
+        };
+      },
+    );
+  };
+}

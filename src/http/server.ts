@@ -1,0 +1,114 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { LoggerOptions } from 'pino';
+import Type from 'typebox';
+import type { AppContext } from '../app/context.js';
+import { HearthError } from '../domain/errors.js';
+import { registerAuth } from './auth.js';
+import { handleError, sendError } from './error-mapping.js';
+import { accessRoutes } from './routes/access-routes.js';
+import { eventRoutes } from './routes/event-routes.js';
+import { leadRoutes } from './routes/lead-routes.js';
+import { EventView, LeadView } from './schemas.js';
+import { validatorCompiler } from './validation.js';
+
+export interface HttpOptions {
+  readonly bodyLimitBytes: number;
+  readonly logger: LoggerOptions | false;
+  readonly version: string;
+}
+
+/** Builds the HTTP edge over the application services. Listening is the caller's business. */
+export async function buildHttpServer(ctx: AppContext, options: HttpOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    bodyLimit: options.bodyLimitBytes,
+    logger:
+      options.logger === false
+        ? false
+        : { ...options.logger, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    // Slow clients cannot hold a connection open forever.
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, new HearthError('not_found', `No route ${request.method} ${request.url.split('?')[0]}`)),
+  );
+  app.addSchema(LeadView);
+  app.addSchema(EventView);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Hearth API',
+        version: options.version,
+        description:
+          'Leads, events, scores and the lead desk. Every error is `{ "error": { "code", "message", "details" } }`.',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key from `hearth keys create`.' },
+        },
+      },
+      security: [{ apiKey: [] }],
+    },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) =>
+        typeof json.$id === 'string' ? json.$id : `def-${i}`,
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  registerAuth(app, ctx);
+
+  app.get(
+    '/healthz',
+    {
+      config: { permission: 'public' },
+      schema: {
+        tags: ['health'],
+        summary: 'The process is up',
+        security: [],
+        response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
+  app.get(
+    '/readyz',
+    {
+      config: { permission: 'public' },
+      schema: {
+        tags: ['health'],
+        summary: 'The database answers',
+        security: [],
+        response: {
+          200: Type.Object({ status: Type.Literal('ready') }),
+          503: Type.Object({ status: Type.Literal('unavailable') }),
+        },
+      },
+    },
+    async (_request, reply) =>
+      (await ctx.store.ping())
+        ? { status: 'ready' as const }
+        : reply.status(503).send({ status: 'unavailable' as const }),
+  );
+  app.get('/api/v1/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
+
+  await app.register(
+    async (api) => {
+      await api.register(leadRoutes(ctx));
+      await api.register(eventRoutes(ctx));
+      await api.register(accessRoutes(ctx));
+    },
+    { prefix: '/api/v1' },
+  );
+  return app;
+}

@@ -1,0 +1,116 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { HearthError } from '../domain/errors.js';
+import { lockDataDir } from './embedded/data-dir-lock.js';
+import { socketAddress, socketPathFor, startEmbeddedDatabase } from './embedded/embedded-database.js';
+import type { Database } from './schema.js';
+
+export type DatabaseTarget =
+  | { readonly kind: 'postgres'; readonly url: string }
+  /** `dataDir: null` is a throwaway in-memory database (tests). */
+  | { readonly kind: 'embedded'; readonly dataDir: string | null };
+
+export interface DatabaseHandle {
+  readonly db: Kysely<Database>;
+  readonly kind: 'postgres' | 'embedded';
+  /** True when this process opened the embedded files itself; false when it goes through another's socket. */
+  readonly ownsEmbeddedFiles: boolean;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  readonly poolSize: number;
+  /** Refuse to go through another process's embedded database (a second `serve`). */
+  readonly exclusive?: boolean;
+}
+
+// pg returns int8 and numeric as strings to be safe with values past 2^53; Hearth's int8 columns
+// are identities and counts well below that.
+const types = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format),
+};
+
+/**
+ * Opens the one database Hearth uses: a PostgreSQL server, or PGlite embedded in this process
+ * (served on a worker thread) — or, when another Hearth process already holds the data directory,
+ * a connection through that process's socket.
+ */
+export async function openDatabase(target: DatabaseTarget, options: OpenOptions): Promise<DatabaseHandle> {
+  if (target.kind === 'postgres') {
+    const pool = new pg.Pool({ connectionString: target.url, max: options.poolSize, types });
+    return handle(pool, 'postgres', false, async () => {});
+  }
+  const socketPath = socketPathFor(target.dataDir);
+  if (target.dataDir === null) {
+    const embedded = await startEmbeddedDatabase(null, socketPath, options.poolSize);
+    return handle(embeddedPool(embedded.address, options.poolSize), 'embedded', true, embedded.stop);
+  }
+  const lock = lockDataDir(target.dataDir, socketPath);
+  if (!lock.acquired) {
+    if (options.exclusive) {
+      throw new HearthError(
+        'unavailable',
+        `Another Hearth process (pid ${lock.owner.pid}) is using the data directory ${target.dataDir}; stop it first, or set HEARTH_DATA_DIR to another directory.`,
+      );
+    }
+    const pool = embeddedPool(socketAddress(lock.owner.socketPath), options.poolSize);
+    await assertReachable(pool, target.dataDir, lock.owner.pid);
+    return handle(pool, 'embedded', false, async () => {});
+  }
+  try {
+    const embedded = await startEmbeddedDatabase(target.dataDir, socketPath, options.poolSize);
+    return handle(embeddedPool(embedded.address, options.poolSize), 'embedded', true, async () => {
+      await embedded.stop();
+      lock.release();
+    });
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+function embeddedPool(address: { host: string; port: number }, max: number): pg.Pool {
+  return new pg.Pool({
+    host: address.host,
+    port: address.port,
+    user: 'postgres',
+    database: 'postgres',
+    max,
+    types,
+  });
+}
+
+async function assertReachable(pool: pg.Pool, dataDir: string, pid: number): Promise<void> {
+  try {
+    await pool.query('select 1');
+  } catch {
+    await pool.end();
+    throw new HearthError(
+      'unavailable',
+      `The data directory ${dataDir} is held by process ${pid}, which does not answer; wait for it or stop it.`,
+    );
+  }
+}
+
+function handle(
+  pool: pg.Pool,
+  kind: DatabaseHandle['kind'],
+  ownsEmbeddedFiles: boolean,
+  afterPoolEnd: () => Promise<void>,
+): DatabaseHandle {
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  let closing: Promise<void> | undefined;
+  return {
+    db,
+    kind,
+    ownsEmbeddedFiles,
+    close: () => {
+      closing ??= (async () => {
+        await db.destroy();
+        await afterPoolEnd();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,116 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+
+export interface PgliteWorkerData {
+  /** A directory, or `memory://` for a throwaway database. */
+  readonly dataDir: string;
+  readonly socketPath: string;
+  readonly maxConnections: number;
+}
+
+export type PgliteWorkerMessage =
+  | { type: 'ready' }
+  | { type: 'failed'; message: string }
+  | { type: 'stopped' };
+
+// libpq and `pg` find a Unix socket as `<dir>/.s.PGSQL.<port>`; the port is only part of the name.
+const SOCKET_PORT = 5432;
+const SOCKET_NAME = `.s.PGSQL.${SOCKET_PORT}`;
+// sockaddr_un holds 108 bytes on Linux; longer paths fail to bind.
+const MAX_SOCKET_PATH = 100;
+
+export interface SocketAddress {
+  /** The directory holding the socket, which is what `pg` takes as its `host`. */
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface RunningEmbeddedDatabase {
+  readonly address: SocketAddress;
+  stop(): Promise<void>;
+}
+
+/** Where the socket for a data directory lives: inside it when the path is short enough. */
+export function socketPathFor(dataDir: string | null): string {
+  if (dataDir === null) return join(tmpdir(), `hearth-${randomUUID().slice(0, 8)}`, SOCKET_NAME);
+  const inside = join(resolve(dataDir), SOCKET_NAME);
+  if (inside.length <= MAX_SOCKET_PATH) return inside;
+  const digest = createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 16);
+  return join(tmpdir(), `hearth-${digest}`, SOCKET_NAME);
+}
+
+export function socketAddress(socketPath: string): SocketAddress {
+  return { host: dirname(socketPath), port: SOCKET_PORT };
+}
+
+/**
+ * Starts PGlite on a worker thread for `dataDir` (null: in memory) and waits until it accepts
+ * connections on `socketPath`.
+ */
+export async function startEmbeddedDatabase(
+  dataDir: string | null,
+  socketPath: string,
+  maxConnections: number,
+): Promise<RunningEmbeddedDatabase> {
+  mkdirSync(dirname(socketPath), { recursive: true });
+  rmSync(socketPath, { force: true });
+  // PostgreSQL's own files go one level down, leaving the lock file and socket beside them.
+  const data: PgliteWorkerData = {
+    dataDir: dataDir ? join(dataDir, 'pgdata') : 'memory://',
+    socketPath,
+    maxConnections,
+  };
+  const worker = spawnWorker(data);
+  const first = await nextMessage(worker);
+  if (first.type !== 'ready') {
+    await worker.terminate();
+    const reason = first.type === 'failed' ? first.message : 'it stopped before starting';
+    throw new Error(`the embedded database in ${dataDir ?? 'memory'} could not start: ${reason}`);
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    address: socketAddress(socketPath),
+    stop: () => {
+      stopping ??= (async () => {
+        const stopped = nextMessage(worker);
+        worker.postMessage({ type: 'stop' });
+        await stopped;
+        await worker.terminate();
+        rmSync(socketPath, { force: true });
+      })();
+      return stopping;
+    },
+  };
+}
+
+function spawnWorker(workerData: PgliteWorkerData): Worker {
+  return new Worker(new URL('./pglite-worker.js', import.meta.url), { workerData });
+}
+
+function nextMessage(worker: Worker): Promise<PgliteWorkerMessage> {
+  return new Promise((resolvePromise, reject) => {
+    const onMessage = (message: PgliteWorkerMessage) => {
+      cleanup();
+      resolvePromise(message);
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const onExit = () => {
+      cleanup();
+      resolvePromise({ type: 'stopped' });
+    };
+    const cleanup = () => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+  });
+}

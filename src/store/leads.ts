@@ -1,0 +1,328 @@
+import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql, type Transaction } from 'kysely';
+import type { Lead, LeadFields, LeadStatus } from '../domain/lead.js';
+import type { Database, LeadRow, LeadRowUpdate } from './schema.js';
+
+export const LEAD_SORT_FIELDS = [
+  'createdAt',
+  'updatedAt',
+  'lastActivityAt',
+  'name',
+  'email',
+  'company',
+] as const;
+export type LeadSortField = (typeof LEAD_SORT_FIELDS)[number];
+
+export interface LeadQuery {
+  readonly status?: LeadStatus;
+  /** A user id, or `null` for unassigned leads. */
+  readonly ownerId?: string | null;
+  readonly source?: string;
+  /** Words matched as prefixes against name, email, company, job title and phone. */
+  readonly text?: string;
+  /** Restricts to leads owned by this user or unassigned (a rep's view). */
+  readonly visibleTo?: string;
+  readonly sort: LeadSortField;
+  readonly direction: 'asc' | 'desc';
+  readonly limit: number;
+  /** The position after which to continue, as returned by the previous page. */
+  readonly after?: LeadCursor;
+}
+
+/** A position in a sorted list: the sort value and id of the last lead seen. */
+export interface LeadCursor {
+  readonly value: string | null;
+  readonly id: string;
+}
+
+export interface LeadPage {
+  readonly leads: Lead[];
+  readonly next: LeadCursor | null;
+}
+
+export interface LeadStore {
+  /** Creates a lead; `id` and `createdAt` may be given when restoring from an export. */
+  create(fields: LeadFields, identity?: { id?: string; createdAt?: Date }): Promise<Lead>;
+  /** Creates the lead, or updates the one with the same (normalised) email; `created` says which. */
+  upsertByEmail(
+    email: string,
+    fields: LeadFields,
+    createdAt?: Date,
+  ): Promise<{ lead: Lead; created: boolean }>;
+  byId(id: string): Promise<Lead | undefined>;
+  byEmail(email: string): Promise<Lead | undefined>;
+  update(id: string, fields: LeadFields): Promise<Lead | undefined>;
+  /** Deletes the lead; its events and everything else about it go with it (foreign keys cascade). */
+  erase(id: string): Promise<boolean>;
+  list(query: LeadQuery): Promise<LeadPage>;
+  /** Which of these ids exist. */
+  existingIds(ids: readonly string[]): Promise<Set<string>>;
+  /**
+   * Ids for these normalised emails, creating a bare lead for each unknown one in one statement.
+   * Returns every email's id and the set of emails whose lead was created here.
+   */
+  ensureByEmail(emails: readonly string[]): Promise<{ ids: Map<string, string>; created: Set<string> }>;
+  /** Moves each lead's last activity forward to the given time if it is later. */
+  recordActivity(activity: readonly { leadId: string; at: Date }[]): Promise<void>;
+  /** Leads in id order after `afterId`, for streaming exports. */
+  batchAfter(afterId: string | null, limit: number): Promise<Lead[]>;
+  count(): Promise<number>;
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export function toLead(row: LeadRow): Lead {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    phone: row.phone,
+    company: row.company,
+    jobTitle: row.job_title,
+    industry: row.industry,
+    companySize: row.company_size,
+    country: row.country,
+    source: row.source,
+    ownerId: row.owner_id,
+    status: row.status,
+    optedOut: row.opted_out,
+    attributes: row.attributes,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    lastActivityAt: row.last_activity_at,
+  };
+}
+
+/** Column values for the fields that are present; absent fields are left out entirely. */
+function toColumns(fields: LeadFields): Omit<LeadRowUpdate, 'attributes'> {
+  const columns: Omit<LeadRowUpdate, 'attributes'> = {};
+  if (fields.email !== undefined) columns.email = fields.email;
+  if (fields.name !== undefined) columns.name = fields.name;
+  if (fields.phone !== undefined) columns.phone = fields.phone;
+  if (fields.company !== undefined) columns.company = fields.company;
+  if (fields.jobTitle !== undefined) columns.job_title = fields.jobTitle;
+  if (fields.industry !== undefined) columns.industry = fields.industry;
+  if (fields.companySize !== undefined) columns.company_size = fields.companySize;
+  if (fields.country !== undefined) columns.country = fields.country;
+  if (fields.source !== undefined) columns.source = fields.source;
+  if (fields.ownerId !== undefined) columns.owner_id = fields.ownerId;
+  if (fields.status !== undefined) columns.status = fields.status;
+  if (fields.optedOut !== undefined) columns.opted_out = fields.optedOut;
+  return columns;
+}
+
+// Attributes merge key by key (a JSON null removes a key): a form that sends one attribute must
+// not wipe the others.
+function mergeAttributes(attributes: Record<string, unknown>): RawBuilder<string> {
+  const removed = Object.keys(attributes).filter((k) => attributes[k] === null);
+  const kept = Object.fromEntries(Object.entries(attributes).filter(([, v]) => v !== null));
+  return sql`(leads.attributes || ${JSON.stringify(kept)}::jsonb) - ${removed}::text[]`;
+}
+
+// Sorting on nullable columns goes through coalesce so that keyset pagination has a total order;
+// the indexes in the migrations are on these same expressions.
+const SORT_EXPRESSIONS: Record<LeadSortField, RawBuilder<unknown>> = {
+  createdAt: sql`leads.created_at`,
+  updatedAt: sql`leads.updated_at`,
+  lastActivityAt: sql`coalesce(leads.last_activity_at, '-infinity'::timestamptz)`,
+  name: sql`coalesce(leads.name, '')`,
+  email: sql`coalesce(leads.email, '')`,
+  company: sql`coalesce(leads.company, '')`,
+};
+const TIME_SORTS: ReadonlySet<LeadSortField> = new Set(['createdAt', 'updatedAt', 'lastActivityAt']);
+
+function sortValueOf(lead: Lead, field: LeadSortField): string {
+  switch (field) {
+    case 'createdAt':
+      return lead.createdAt.toISOString();
+    case 'updatedAt':
+      return lead.updatedAt.toISOString();
+    case 'lastActivityAt':
+      return lead.lastActivityAt?.toISOString() ?? '-infinity';
+    case 'name':
+      return lead.name ?? '';
+    case 'email':
+      return lead.email ?? '';
+    case 'company':
+      return lead.company ?? '';
+  }
+}
+
+/** Turns free text into a prefix query: `ann acm` matches "Ann Lee, Acme". */
+function prefixQuery(text: string): string | null {
+  const words = text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}@._+-]+/u)
+    .map((w) => w.replace(/[&|!():*'\\]/g, ''))
+    .filter((w) => w.length > 0);
+  return words.length === 0 ? null : words.map((w) => `'${w}':*`).join(' & ');
+}
+
+function applyFilters(
+  query: SelectQueryBuilder<Database, 'leads', LeadRow>,
+  filter: LeadQuery,
+): SelectQueryBuilder<Database, 'leads', LeadRow> {
+  let q = query;
+  if (filter.status !== undefined) q = q.where('status', '=', filter.status);
+  if (filter.ownerId !== undefined) {
+    q = filter.ownerId === null ? q.where('owner_id', 'is', null) : q.where('owner_id', '=', filter.ownerId);
+  }
+  if (filter.source !== undefined) q = q.where('source', '=', filter.source);
+  if (filter.visibleTo !== undefined) {
+    const userId = filter.visibleTo;
+    q = q.where((eb) => eb.or([eb('owner_id', 'is', null), eb('owner_id', '=', userId)]));
+  }
+  if (filter.text !== undefined) {
+    const tsquery = prefixQuery(filter.text);
+    if (tsquery !== null) q = q.where(sql<boolean>`leads.search @@ to_tsquery('simple', ${tsquery})`);
+  }
+  return q;
+}
+
+export function leadStore(db: Db): LeadStore {
+  const byId = async (id: string) => {
+    const row = await db.selectFrom('leads').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toLead(row);
+  };
+  return {
+    create: async (fields, identity = {}) => {
+      const row = await db
+        .insertInto('leads')
+        .values({
+          ...toColumns(fields),
+          attributes: JSON.stringify(fields.attributes ?? {}),
+          ...(identity.id !== undefined ? { id: identity.id } : {}),
+          ...(identity.createdAt !== undefined
+            ? { created_at: identity.createdAt, updated_at: identity.createdAt }
+            : {}),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toLead(row);
+    },
+    upsertByEmail: async (email, fields, createdAt) => {
+      const columns = toColumns({ ...fields, email });
+      const attributes = fields.attributes ?? {};
+      const row = await db
+        .insertInto('leads')
+        .values({
+          ...columns,
+          attributes: JSON.stringify(attributes),
+          ...(createdAt !== undefined ? { created_at: createdAt, updated_at: createdAt } : {}),
+        })
+        .onConflict((oc) =>
+          oc.column('email').doUpdateSet({
+            ...columns,
+            attributes: mergeAttributes(attributes),
+            updated_at: sql`now()`,
+          }),
+        )
+        // xmax is 0 only for a freshly inserted row: the standard way to tell insert from update.
+        .returningAll()
+        .returning(sql<boolean>`(xmax = 0)`.as('inserted'))
+        .executeTakeFirstOrThrow();
+      const { inserted, ...leadRow } = row;
+      return { lead: toLead(leadRow as LeadRow), created: inserted };
+    },
+    byId,
+    byEmail: async (email) => {
+      const row = await db.selectFrom('leads').selectAll().where('email', '=', email).executeTakeFirst();
+      return row && toLead(row);
+    },
+    update: async (id, fields) => {
+      const columns = toColumns(fields);
+      const row = await db
+        .updateTable('leads')
+        .set({
+          ...columns,
+          ...(fields.attributes !== undefined ? { attributes: mergeAttributes(fields.attributes) } : {}),
+          updated_at: sql`now()`,
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      return row && toLead(row);
+    },
+    erase: async (id) => {
+      const result = await db.deleteFrom('leads').where('id', '=', id).executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    },
+    list: async (filter) => {
+      const sortExpression = SORT_EXPRESSIONS[filter.sort];
+      const comparator = filter.direction === 'asc' ? sql`>` : sql`<`;
+      let q = applyFilters(db.selectFrom('leads').selectAll(), filter);
+      if (filter.after) {
+        const value = TIME_SORTS.has(filter.sort)
+          ? sql`${filter.after.value}::timestamptz`
+          : sql`${filter.after.value}::text`;
+        q = q.where(
+          sql<boolean>`(${sortExpression}, leads.id) ${comparator} (${value}, ${filter.after.id}::uuid)`,
+        );
+      }
+      const direction = filter.direction === 'asc' ? sql`asc` : sql`desc`;
+      const rows = await q
+        .orderBy(sql`${sortExpression} ${direction}`)
+        .orderBy(sql`leads.id ${direction}`)
+        .limit(filter.limit + 1)
+        .execute();
+      const leads = rows.slice(0, filter.limit).map(toLead);
+      const last = leads.at(-1);
+      const next =
+        rows.length > filter.limit && last ? { value: sortValueOf(last, filter.sort), id: last.id } : null;
+      return { leads, next };
+    },
+    existingIds: async (ids) => {
+      if (ids.length === 0) return new Set();
+      const rows = await db
+        .selectFrom('leads')
+        .select('id')
+        .where('id', 'in', [...ids])
+        .execute();
+      return new Set(rows.map((r) => r.id));
+    },
+    ensureByEmail: async (emails) => {
+      if (emails.length === 0) return { ids: new Map(), created: new Set() };
+      const unique = [...new Set(emails)];
+      const inserted = await sql<{ id: string; email: string }>`
+        insert into leads (email)
+        select unnest(${unique}::text[])
+        on conflict (email) do nothing
+        returning id, email`.execute(db);
+      const created = new Set(inserted.rows.map((r) => r.email));
+      const ids = new Map(inserted.rows.map((r) => [r.email, r.id]));
+      const missing = unique.filter((e) => !ids.has(e));
+      if (missing.length > 0) {
+        const existing = await db
+          .selectFrom('leads')
+          .select(['id', 'email'])
+          .where('email', 'in', missing)
+          .execute();
+        for (const r of existing) if (r.email) ids.set(r.email, r.id);
+      }
+      return { ids, created };
+    },
+    recordActivity: async (activity) => {
+      if (activity.length === 0) return;
+      await sql`
+        update leads set
+          last_activity_at = greatest(leads.last_activity_at, v.at)
+        from (
+          select id, max(at) as at
+          from unnest(${activity.map((a) => a.leadId)}::uuid[], ${activity.map((a) => a.at.toISOString())}::timestamptz[]) as u(id, at)
+          group by id
+        ) as v
+        where leads.id = v.id`.execute(db);
+    },
+    batchAfter: async (afterId, limit) => {
+      let q = db.selectFrom('leads').selectAll().orderBy('id').limit(limit);
+      if (afterId !== null) q = q.where('id', '>', afterId);
+      return (await q.execute()).map(toLead);
+    },
+    count: async () => {
+      const row = await db
+        .selectFrom('leads')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+  };
+}

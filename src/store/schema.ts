@@ -1,0 +1,101 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Kysely's view of the tables. Column names are the database's; the store maps them to domain names. */
+export interface Database {
+  users: UsersTable;
+  api_keys: ApiKeysTable;
+  leads: LeadsTable;
+  events: EventsTable;
+  event_keys: EventKeysTable;
+  audit_log: AuditLogTable;
+  settings: SettingsTable;
+}
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T = unknown> = ColumnType<T, string, string>;
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  name: string;
+  role: 'admin' | 'manager' | 'rep';
+  password_hash: string;
+  active: Generated<boolean>;
+  created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
+}
+
+export interface ApiKeysTable {
+  id: Generated<string>;
+  name: string;
+  role: 'admin' | 'manager' | 'rep' | 'ingest';
+  user_id: string | null;
+  prefix: string;
+  key_hash: string;
+  created_at: DefaultedTimestamp;
+  last_used_at: Timestamp | null;
+  expires_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface LeadsTable {
+  id: Generated<string>;
+  email: string | null;
+  name: string | null;
+  phone: string | null;
+  company: string | null;
+  job_title: string | null;
+  industry: string | null;
+  company_size: number | null;
+  country: string | null;
+  source: string | null;
+  owner_id: string | null;
+  status: Generated<'open' | 'customer' | 'lost' | 'disqualified'>;
+  opted_out: Generated<boolean>;
+  attributes: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
+  last_activity_at: Timestamp | null;
+  search: ColumnType<string, never, never>;
+}
+
+export interface EventsTable {
+  id: Generated<number>;
+  lead_id: string;
+  type: string;
+  occurred_at: Timestamp;
+  received_at: DefaultedTimestamp;
+  external_id: string | null;
+  properties: ColumnType<Record<string, unknown>, string | undefined, string>;
+}
+
+export interface EventKeysTable {
+  external_id: string;
+  event_id: number;
+  lead_id: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: DefaultedTimestamp;
+  actor_user_id: string | null;
+  actor_key_id: string | null;
+  action: string;
+  entity: string;
+  entity_id: string | null;
+  details: ColumnType<Record<string, unknown>, string | undefined, string>;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: Json;
+  updated_at: DefaultedTimestamp;
+}
+
+export type LeadRow = Selectable<LeadsTable>;
+export type NewLeadRow = Insertable<LeadsTable>;
+export type LeadRowUpdate = Updateable<LeadsTable>;
+export type EventRow = Selectable<EventsTable>;
+export type UserRow = Selectable<UsersTable>;
+export type ApiKeyRow = Selectable<ApiKeysTable>;

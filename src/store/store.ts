@@ -1,0 +1,58 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import { type ApiKeyStore, apiKeyStore } from './api-keys.js';
+import { type AuditStore, auditStore } from './audit.js';
+import { type EventStore, eventStore } from './events.js';
+import { type LeadStore, leadStore } from './leads.js';
+import type { Database } from './schema.js';
+import { type SettingsStore, settingsStore } from './settings.js';
+import { type UserStore, userStore } from './users.js';
+
+/**
+ * Everything the application layer may ask of storage. The app never sees SQL; it calls these
+ * and, where several writes must stand or fall together, wraps them in `transaction`.
+ *
+ * @example
+ * await store.transaction(async (tx) => {
+ *   const lead = await tx.leads.create({ email: 'ann@acme.com' });
+ *   await tx.audit.record({ action: 'lead.create', entity: 'lead', entityId: lead.id });
+ * });
+ */
+export interface Store {
+  readonly leads: LeadStore;
+  readonly events: EventStore;
+  readonly users: UserStore;
+  readonly apiKeys: ApiKeyStore;
+  readonly audit: AuditStore;
+  readonly settings: SettingsStore;
+  transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>;
+  /** True when the database answers a trivial query. */
+  ping(): Promise<boolean>;
+  /** Housekeeping PGlite needs because it has no autovacuum; harmless on PostgreSQL. */
+  vacuum(): Promise<void>;
+}
+
+export function createStore(db: Kysely<Database> | Transaction<Database>): Store {
+  const store: Store = {
+    leads: leadStore(db),
+    events: eventStore(db),
+    users: userStore(db),
+    apiKeys: apiKeyStore(db),
+    audit: auditStore(db),
+    settings: settingsStore(db),
+    transaction: (work) =>
+      db.isTransaction ? work(store) : db.transaction().execute((tx) => work(createStore(tx))),
+    ping: async () => {
+      try {
+        await db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    vacuum: async () => {
+      await sql`vacuum (analyze)`.execute(db);
+      await sql`checkpoint`.execute(db);
+    },
+  };
+  return store;
+}
