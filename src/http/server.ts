@@ -102,13 +102,8 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions): Pr
     app.swagger(),
   );
 
-  await app.register(
-    async (api) => {
-      await api.register(leadRoutes(ctx));
-      await api.register(eventRoutes(ctx));
-      await api.register(accessRoutes(ctx));
-    },
-    { prefix: '/api/v1' },
-  );
+  for (const routes of [leadRoutes, eventRoutes, accessRoutes]) {
+    await app.register(routes(ctx), { prefix: '/api/v1' });
+  }
   return app;
 }
