@@ -1,0 +1,75 @@
+import type { FieldProblem } from '../errors.js';
+
+/** The parts of a JSON Schema validation error that TypeBox reports. */
+export interface SchemaError {
+  readonly keyword: string;
+  readonly instancePath: string;
+  readonly params: Record<string, unknown>;
+  readonly message?: string | undefined;
+}
+
+/**
+ * `/interest/3/where/url` → `interest[3].where.url`, the path style of model problems.
+ *
+ * @example documentPath('/fit/0/points') // 'fit[0].points'
+ */
+export function documentPath(instancePath: string): string {
+  let path = '';
+  for (const raw of instancePath.split('/').filter((p) => p !== '')) {
+    const part = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    path += /^\d+$/.test(part) ? `[${part}]` : path === '' ? part : `.${part}`;
+  }
+  return path;
+}
+
+/**
+ * One readable problem per field from TypeBox errors. A field that fails its own schema also
+ * makes its parent report it as an "additional property"; that echo is dropped.
+ */
+export function schemaProblems(errors: readonly SchemaError[]): FieldProblem[] {
+  const located = errors
+    .filter((e) => e.keyword !== 'boolean' && e.keyword !== 'anyOf' && e.keyword !== 'oneOf')
+    .map((e) => ({ error: e, path: pointerOf(e) }));
+  const byPath = new Map<string, SchemaError[]>();
+  for (const { error, path } of located) {
+    // The property failed its own schema too: those deeper errors say why, this echo adds nothing.
+    const echo =
+      error.keyword === 'additionalProperties' && located.some((other) => other.path.startsWith(`${path}/`));
+    if (!echo) byPath.set(path, [...(byPath.get(path) ?? []), error]);
+  }
+  return [...byPath].map(([path, group]) => ({ path: documentPath(path), message: describe(group) }));
+}
+
+function pointerOf(error: SchemaError): string {
+  const extra = (key: string, listKey: string) =>
+    error.params[key] ?? (error.params[listKey] as unknown[] | undefined)?.[0];
+  if (error.keyword === 'additionalProperties') {
+    return `${error.instancePath}/${String(extra('additionalProperty', 'additionalProperties'))}`;
+  }
+  if (error.keyword === 'required') {
+    return `${error.instancePath}/${String(extra('missingProperty', 'requiredProperties'))}`;
+  }
+  return error.instancePath;
+}
+
+function describe(group: readonly SchemaError[]): string {
+  const first = group[0] as SchemaError;
+  switch (first.keyword) {
+    case 'additionalProperties':
+      return 'is not a known field';
+    case 'required':
+      return 'is required';
+    case 'enum':
+      return `must be one of ${(first.params.allowedValues as unknown[]).join(', ')}`;
+    case 'type': {
+      const types = [...new Set(group.filter((e) => e.keyword === 'type').map((e) => String(e.params.type)))];
+      return `must be ${types.map((t) => (t === 'null' ? 'null' : `a${/^[aeiou]/.test(t) ? 'n' : ''} ${t}`)).join(' or ')}`;
+    }
+    case 'minProperties':
+      return 'must not be empty';
+    case 'maxProperties':
+      return `must have at most ${String(first.params.limit)} key(s)`;
+    default:
+      return first.message ?? `fails ${first.keyword}`;
+  }
+}
