@@ -264,6 +264,13 @@ function candidateChanges(
   for (const edge of qualificationEdges(state, lead, model, atMs)) {
     candidates.push({ atMs: edge.atMs, cause: { kind: 'rule', ruleId: edge.ruleId } });
   }
+  // A rep's setting dated later than now (imports, clock skew) takes effect at its time.
+  for (const user of state.criteria) {
+    candidates.push({
+      atMs: user.atMs,
+      cause: { kind: 'qualification', criterion: user.criterion, userId: user.userId },
+    });
+  }
   for (const window of highIntentWindows(state, model, current.fit)) {
     candidates.push({ atMs: window.endMs, cause: { kind: 'rule', ruleId: window.ruleId } });
   }

@@ -1,0 +1,216 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { ActivityEvent } from '../../../src/domain/event.js';
+import type { Lead } from '../../../src/domain/lead.js';
+import {
+  emptyState,
+  explain,
+  interestScore,
+  nextScheduledChange,
+  recompute,
+  type ScoreState,
+  type ScoringModel,
+  scoreEvent,
+  temperatureAt,
+  transitionsBetween,
+  type UserCriterion,
+  validateModel,
+} from '../../../src/domain/scoring/index.js';
+import { anyOrder, criteriaFor, eventStream, instants, lateArrivals, leads, models } from './arbitraries.js';
+
+/** Scores events in arrival order as ingest would, rescanning the history seen so far when asked. */
+function ingest(
+  arrivals: readonly ActivityEvent[],
+  lead: Lead,
+  criteria: readonly UserCriterion[],
+  model: ScoringModel,
+): { state: ScoreState; rescans: number } {
+  let state: ScoreState = { ...emptyState(model), criteria };
+  const seen: ActivityEvent[] = [];
+  let rescans = 0;
+  for (const event of arrivals) {
+    seen.push(event);
+    const result = scoreEvent(state, event, lead, model, event.occurredAt);
+    if (result.kind === 'scored') {
+      state = result.state;
+    } else {
+      rescans += 1;
+      state = recompute(lead, seen, state.criteria, model, event.occurredAt).state;
+    }
+  }
+  return { state, rescans };
+}
+
+const scenario = fc.record({
+  model: models,
+  events: eventStream(),
+  lead: leads,
+});
+
+describe('scoring invariants over random event streams', () => {
+  it('accepts every generated model variant', () => {
+    fc.assert(
+      fc.property(models, (model) => {
+        expect(validateModel(model)).toEqual({ ok: true, model });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('gives the same state scoring events one by one in time order as a full recompute', () => {
+    fc.assert(
+      fc.property(scenario, ({ model, events, lead }) => {
+        const sorted = [...events].sort(
+          (a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.id - b.id,
+        );
+        const { state, rescans } = ingest(sorted, lead, [], model);
+        expect(rescans).toBe(0);
+        expect(state).toEqual(recompute(lead, events, [], model, new Date()).state);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('gives the same state whatever order late events arrive in, within the allowed lateness', () => {
+    fc.assert(
+      fc.property(
+        scenario.chain((s) => lateArrivals(s.events, 6).map((arrivals) => ({ ...s, arrivals }))),
+        ({ model, events, lead, arrivals }) => {
+          const { state, rescans } = ingest(arrivals, lead, [], model);
+          // Six days late is within the seven allowed: never a rescan.
+          expect(rescans).toBe(0);
+          expect(state).toEqual(recompute(lead, events, [], model, new Date()).state);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('gives the same scores and temperature for any arrival order, rescanning very late events', () => {
+    fc.assert(
+      fc.property(
+        scenario.chain((s) =>
+          fc
+            .record({ arrivals: anyOrder(s.events), criteria: criteriaFor(s.model), now: instants })
+            .map((x) => ({ ...s, ...x })),
+        ),
+        ({ model, events, lead, arrivals, criteria, now }) => {
+          const incremental = ingest(arrivals, lead, criteria, model).state;
+          const reference = recompute(lead, events, criteria, model, now);
+          expect(incremental).toEqual(reference.state);
+          expect(temperatureAt(incremental, lead, model, now)).toEqual(reference.reading);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('explains every score with contributions that add up exactly to it', () => {
+    fc.assert(
+      fc.property(
+        scenario.chain((s) =>
+          fc.record({ criteria: criteriaFor(s.model), now: instants }).map((x) => ({ ...s, ...x })),
+        ),
+        ({ model, events, lead, criteria, now }) => {
+          const { state, reading } = recompute(lead, events, criteria, model, now);
+          const explanation = explain(state, lead, model, events, now);
+          expect(explanation.matchesState).toBe(true);
+          const cents = (x: number) => Math.round(x * 100);
+          const total = explanation.interest.contributions.reduce((sum, c) => sum + cents(c.decayed), 0);
+          expect(total).toBe(cents(explanation.interest.sum));
+          const byGroup = Object.values(explanation.interest.byGroup).reduce((sum, x) => sum + cents(x), 0);
+          expect(byGroup).toBe(total);
+          for (const c of explanation.interest.contributions)
+            expect(Math.abs(c.decayed - c.exact)).toBeLessThan(0.01 + 1e-9);
+          expect(explanation.interest.score).toBe(reading.interest);
+          expect(Math.min(100, Math.max(0, explanation.interest.sum))).toBe(reading.interest);
+          const fitSum = explanation.fit.contributions.reduce((sum, c) => sum + c.points, 0);
+          expect(fitSum).toBe(explanation.fit.raw);
+          expect(explanation.temperature).toEqual(reading);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('never lets interest rise between events', () => {
+    fc.assert(
+      fc.property(
+        scenario.chain((s) =>
+          fc
+            .tuple(fc.integer({ min: 0, max: 400 * 24 * 60 }), fc.integer({ min: 0, max: 400 * 24 * 60 }))
+            .map((gaps) => ({ ...s, gaps })),
+        ),
+        ({ model, events, lead, gaps }) => {
+          const { head } = recompute(lead, events, [], model, new Date()).state;
+          if (head.atMs === null) return;
+          const [a, b] = [...gaps].sort((x, y) => x - y) as [number, number];
+          const earlier = interestScore(head.groups, head.atMs, model, head.atMs + a * 60_000);
+          const later = interestScore(head.groups, head.atMs, model, head.atMs + b * 60_000);
+          expect(later).toBeLessThanOrEqual(earlier);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('schedules each change of temperature at the exact millisecond it happens', () => {
+    fc.assert(
+      fc.property(
+        scenario.chain((s) =>
+          fc
+            .record({
+              criteria: criteriaFor(s.model),
+              now: instants,
+              probes: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 3, maxLength: 3 }),
+            })
+            .map((x) => ({ ...s, ...x })),
+        ),
+        ({ model, events, lead, criteria, now, probes }) => {
+          const { state, reading } = recompute(lead, events, criteria, model, now);
+          const change = nextScheduledChange(state, lead, model, now);
+          if (!change) {
+            const farFuture = new Date(reading.at.getTime() + 20 * 365 * 86_400_000);
+            expect(temperatureAt(state, lead, model, farFuture).temperature).toBe(reading.temperature);
+            return;
+          }
+          const at = change.at.getTime();
+          expect(change.from).toBe(reading.temperature);
+          expect(temperatureAt(state, lead, model, change.at).temperature).toBe(change.to);
+          expect(temperatureAt(state, lead, model, new Date(at - 1)).temperature).toBe(reading.temperature);
+          // Nothing changes before the scheduled instant.
+          const start = reading.at.getTime();
+          for (const p of probes) {
+            const probe = new Date(start + Math.floor(p * (at - start - 1)));
+            expect(temperatureAt(state, lead, model, probe).temperature).toBe(reading.temperature);
+          }
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('lists transitions that match the temperature read at any later instant', () => {
+    fc.assert(
+      fc.property(
+        scenario.chain((s) =>
+          fc
+            .record({ criteria: criteriaFor(s.model), now: instants, later: instants })
+            .map((x) => ({ ...s, ...x })),
+        ),
+        ({ model, events, lead, criteria, now, later }) => {
+          const { state, reading } = recompute(lead, events, criteria, model, now);
+          const until = new Date(Math.max(later.getTime(), reading.at.getTime()));
+          const transitions = transitionsBetween(state, lead, model, reading.at, until);
+          let expected = reading.temperature;
+          for (const t of transitions) {
+            expect(t.from).toBe(expected);
+            expected = t.to;
+          }
+          expect(temperatureAt(state, lead, model, until).temperature).toBe(expected);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
