@@ -97,3 +97,27 @@ const STANDARD_FIELD_BY_KEY: ReadonlyMap<string, LeadFieldName> = new Map(
 export function standardLeadField(header: string): LeadFieldName | undefined {
   return STANDARD_FIELD_BY_KEY.get(fieldKey(header));
 }
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * The fields whose values would actually change the lead, with attributes compared key by key
+ * as they merge (a null removes a key). An empty result means the write would be a no-op, which
+ * keeps re-imports and repeated form posts from touching `updatedAt`.
+ */
+export function changedLeadFields(lead: Lead, fields: LeadFields): (keyof LeadFields)[] {
+  const changed: (keyof LeadFields)[] = [];
+  for (const name of LEAD_FIELD_NAMES) {
+    const value = fields[name];
+    if (value !== undefined && !sameValue(value, lead[name])) changed.push(name);
+  }
+  if (fields.attributes !== undefined) {
+    const differs = Object.entries(fields.attributes).some(([key, value]) =>
+      value === null ? key in lead.attributes : !sameValue(value, lead.attributes[key]),
+    );
+    if (differs) changed.push('attributes');
+  }
+  return changed;
+}

@@ -66,6 +66,8 @@ export interface LeadStore {
   /** Leads in id order after `afterId`, for streaming exports. */
   batchAfter(afterId: string | null, limit: number): Promise<Lead[]>;
   count(): Promise<number>;
+  /** The email of each of these leads that has one. */
+  emailsOf(ids: readonly string[]): Promise<Map<string, string>>;
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -129,23 +131,6 @@ const SORT_EXPRESSIONS: Record<LeadSortField, RawBuilder<unknown>> = {
   company: sql`coalesce(leads.company, '')`,
 };
 const TIME_SORTS: ReadonlySet<LeadSortField> = new Set(['createdAt', 'updatedAt', 'lastActivityAt']);
-
-function sortValueOf(lead: Lead, field: LeadSortField): string {
-  switch (field) {
-    case 'createdAt':
-      return lead.createdAt.toISOString();
-    case 'updatedAt':
-      return lead.updatedAt.toISOString();
-    case 'lastActivityAt':
-      return lead.lastActivityAt?.toISOString() ?? '-infinity';
-    case 'name':
-      return lead.name ?? '';
-    case 'email':
-      return lead.email ?? '';
-    case 'company':
-      return lead.company ?? '';
-  }
-}
 
 /** Turns free text into a prefix query: `ann acm` matches "Ann Lee, Acme". */
 function prefixQuery(text: string): string | null {
@@ -259,15 +244,18 @@ export function leadStore(db: Db): LeadStore {
         );
       }
       const direction = filter.direction === 'asc' ? sql`asc` : sql`desc`;
+      // The cursor carries the sort value as the database renders it: a timestamp keeps its
+      // microseconds (a JavaScript Date would cut them to milliseconds and repeat or skip rows).
       const rows = await q
+        .select(sql<string>`(${sortExpression})::text`.as('sort_value'))
         .orderBy(sql`${sortExpression} ${direction}`)
         .orderBy(sql`leads.id ${direction}`)
         .limit(filter.limit + 1)
         .execute();
-      const leads = rows.slice(0, filter.limit).map(toLead);
-      const last = leads.at(-1);
-      const next =
-        rows.length > filter.limit && last ? { value: sortValueOf(last, filter.sort), id: last.id } : null;
+      const shown = rows.slice(0, filter.limit);
+      const last = shown.at(-1);
+      const next = rows.length > filter.limit && last ? { value: last.sort_value, id: last.id } : null;
+      const leads = shown.map(toLead);
       return { leads, next };
     },
     existingIds: async (ids) => {
@@ -316,6 +304,15 @@ export function leadStore(db: Db): LeadStore {
       let q = db.selectFrom('leads').selectAll().orderBy('id').limit(limit);
       if (afterId !== null) q = q.where('id', '>', afterId);
       return (await q.execute()).map(toLead);
+    },
+    emailsOf: async (ids) => {
+      if (ids.length === 0) return new Map();
+      const rows = await db
+        .selectFrom('leads')
+        .select(['id', 'email'])
+        .where('id', 'in', [...ids])
+        .execute();
+      return new Map(rows.flatMap((r) => (r.email ? [[r.id, r.email] as const] : [])));
     },
     count: async () => {
       const row = await db

@@ -1,6 +1,12 @@
 import { canSeeLead, type Principal } from '../../domain/access.js';
 import { HearthError } from '../../domain/errors.js';
-import { isPlausibleEmail, type Lead, type LeadFields, normaliseEmail } from '../../domain/lead.js';
+import {
+  changedLeadFields,
+  isPlausibleEmail,
+  type Lead,
+  type LeadFields,
+  normaliseEmail,
+} from '../../domain/lead.js';
 import type { LeadPage, LeadQuery } from '../../store/leads.js';
 import type { Store } from '../../store/store.js';
 import type { AppContext } from '../context.js';
@@ -11,6 +17,8 @@ const NO_USER = '00000000-0000-0000-0000-000000000000';
 export interface UpsertResult {
   readonly lead: Lead;
   readonly created: boolean;
+  /** False when the lead existed with exactly these values: nothing was written. */
+  readonly changed: boolean;
 }
 
 /**
@@ -70,10 +78,6 @@ function assertWritable(actor: Principal, lead: Lead): void {
   }
 }
 
-function changedFields(fields: LeadFields): string[] {
-  return Object.keys(fields).filter((k) => fields[k as keyof LeadFields] !== undefined);
-}
-
 /**
  * Creates a lead or updates an existing one, found by `id` if given, else by normalised email
  * (SPEC §2: creating a lead whose email exists updates it).
@@ -93,20 +97,21 @@ export async function upsertLead(ctx: AppContext, actor: Principal, input: LeadI
     const existing = byId ?? byEmail;
     if (existing) {
       if (actor.role !== 'ingest') assertWritable(actor, existing);
+      const changed = changedLeadFields(existing, fields);
+      if (changed.length === 0) return { lead: existing, created: false, changed: false };
       const lead = (await store.leads.update(existing.id, fields)) as Lead;
-      if (actor.role !== 'ingest')
-        await audit(store, actor, 'lead.update', lead.id, { fields: changedFields(fields) });
-      return { lead, created: false };
+      if (actor.role !== 'ingest') await audit(store, actor, 'lead.update', lead.id, { fields: changed });
+      return { lead, created: false, changed: true };
     }
     if (input.id === undefined && fields.email) {
       // The email was free a moment ago; the upsert still settles a race with a concurrent create.
-      return store.leads.upsertByEmail(fields.email, fields, createdAt);
+      return { ...(await store.leads.upsertByEmail(fields.email, fields, createdAt)), changed: true };
     }
     const identity = {
       ...(input.id !== undefined ? { id: input.id } : {}),
       ...(createdAt ? { createdAt } : {}),
     };
-    return { lead: await store.leads.create(fields, identity), created: true };
+    return { lead: await store.leads.create(fields, identity), created: true, changed: true };
   });
 }
 
@@ -148,8 +153,10 @@ export async function updateLead(
         });
       }
     }
+    const changed = changedLeadFields(lead, fields);
+    if (changed.length === 0) return lead;
     const updated = (await store.leads.update(id, fields)) as Lead;
-    await audit(store, actor, 'lead.update', id, { fields: changedFields(fields) });
+    await audit(store, actor, 'lead.update', id, { fields: changed });
     return updated;
   });
 }

@@ -1,0 +1,49 @@
+import { bootstrapFirstAdminKey } from '../../app/access/access-service.js';
+import { scheduleEmbeddedMaintenance } from '../../jobs/maintenance.js';
+import { buildServer, openApp } from '../../main.js';
+import { configOf, type Io, line } from '../runtime.js';
+
+/** `hearth serve`: the HTTP API (and later the web app) until SIGINT or SIGTERM. */
+export async function serve(io: Io): Promise<void> {
+  const config = configOf(io);
+  const app = await openApp(config, { exclusive: true });
+  const firstKey = await bootstrapFirstAdminKey(app.ctx);
+  const server = await buildServer(app, config, true);
+  const stopMaintenance =
+    app.database.kind === 'embedded'
+      ? scheduleEmbeddedMaintenance(app.ctx.store, {
+          info: (m) => server.log.info(m),
+          error: (m) => server.log.error(m),
+        })
+      : () => {};
+  await server.listen({ port: config.port, host: config.host });
+  const address = server.addresses()[0];
+  const port = typeof address === 'object' ? address.port : config.port;
+  const shownHost = config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host;
+  const database =
+    app.database.kind === 'embedded' ? `embedded database in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)';
+  line(io.err, `Hearth is running on http://${shownHost}:${port} with the ${database}.`);
+  line(io.err, `API docs: http://${shownHost}:${port}/api/docs`);
+  if (firstKey) {
+    line(io.err);
+    line(io.err, 'First start: an admin API key was created for you. It is shown this once; keep it safe:');
+    line(io.err);
+    line(io.err, `    ${firstKey}`);
+    line(io.err);
+    line(
+      io.err,
+      'Use it as "Authorization: Bearer <key>". Add people with: npx hearth users add --email … --role admin',
+    );
+    line(io.err);
+  }
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  line(io.err, 'Stopping…');
+  stopMaintenance();
+  await server.close();
+  await app.close();
+}

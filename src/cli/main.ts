@@ -1,0 +1,129 @@
+import { Command, CommanderError, Option } from 'commander';
+import { KEY_ROLES, USER_ROLES } from '../domain/access.js';
+import { LEAD_STATUSES } from '../domain/lead.js';
+import { VERSION } from '../main.js';
+import { addUser, createKey, listKeys, revokeKey } from './commands/access.js';
+import { leadCommand, leadsCommand } from './commands/leads.js';
+import { serve } from './commands/serve.js';
+import { exportCommand, importCommand } from './commands/transfer.js';
+import { reportError } from './errors.js';
+import type { Io } from './runtime.js';
+
+const kindArgument = (program: Command) =>
+  program.createArgument('<kind>', 'leads or events').choices(['leads', 'events']);
+
+/** The `hearth` command. Each action is a thin call into a command module. */
+export function buildProgram(io: Io): Command {
+  const program = new Command('hearth')
+    .description('Hearth: lead qualification engine and lead desk')
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (text) => io.out.write(text),
+      writeErr: (text) => io.err.write(text),
+    })
+    .exitOverride();
+
+  program
+    .command('serve')
+    .description('run the HTTP API on PORT (default 3000); what `npm start` runs')
+    .action(() => serve(io));
+
+  program
+    .command('import')
+    .description('import leads or events from a CSV (header row), NDJSON or JSON-array file')
+    .addArgument(kindArgument(program))
+    .argument('<file>', 'the file to read')
+    .addOption(
+      new Option('--format <format>', 'file format (default: from the file name)').choices([
+        'csv',
+        'ndjson',
+        'json',
+      ]),
+    )
+    .option(
+      '--map <mapping...>',
+      'map a column to a field: "Company Name=company", "Budget=attributes.budget", "Notes=ignore"',
+    )
+    .option('--report <path>', 'where to write rejected records (default: FILE.rejected.csv)')
+    .action((kind: 'leads' | 'events', file: string, options) => importCommand(io, kind, file, options));
+
+  program
+    .command('export')
+    .description('export every lead or event')
+    .addArgument(kindArgument(program))
+    .addOption(new Option('--format <format>', 'output format').choices(['csv', 'ndjson']).default('csv'))
+    .option('--out <path>', 'write to a file instead of standard output')
+    .action((kind: 'leads' | 'events', options) => exportCommand(io, kind, options));
+
+  program
+    .command('leads')
+    .description('list leads')
+    .addOption(new Option('--status <status>', 'only this status').choices(LEAD_STATUSES))
+    .option('--owner <id>', 'only this owner (a user id, or "none")')
+    .option('--source <source>', 'only this source')
+    .option('--search <text>', 'words matched against name, email, company, title, phone')
+    .option(
+      '--sort <field>',
+      'createdAt, updatedAt, lastActivityAt, name, email, company; "-" for descending',
+      '-createdAt',
+    )
+    .option('--limit <n>', 'how many', '50')
+    .option('--json', 'print JSON')
+    .action((options) => leadsCommand(io, options));
+
+  program
+    .command('lead')
+    .description('show one lead by id or email, with its latest events')
+    .argument('<id-or-email>')
+    .option('--json', 'print JSON')
+    .action((reference: string, options) => leadCommand(io, reference, options));
+
+  const users = program.command('users').description('manage users');
+  users
+    .command('add')
+    .description('add a user; the password is read from standard input')
+    .requiredOption('--email <email>', 'sign-in email')
+    .requiredOption('--name <name>', 'full name')
+    .addOption(new Option('--role <role>', 'role').choices(USER_ROLES).makeOptionMandatory())
+    .action((options) => addUser(io, options));
+
+  const keys = program.command('keys').description('manage API keys');
+  keys
+    .command('create')
+    .description('create an API key and print it (shown once)')
+    .addOption(new Option('--role <role>', 'what the key may do').choices(KEY_ROLES).makeOptionMandatory())
+    .requiredOption('--name <name>', 'a name to recognise the key by')
+    .option('--user <email>', 'the user the key acts for (required for rep keys)')
+    .option('--expires <date>', 'when the key stops working (ISO 8601)')
+    .action((options) => createKey(io, options));
+  keys
+    .command('list')
+    .description('list API keys (never their secrets)')
+    .action(() => listKeys(io));
+  keys
+    .command('revoke')
+    .description('revoke an API key')
+    .argument('<id>')
+    .action((id: string) => revokeKey(io, id));
+
+  for (const command of [program, ...program.commands, ...users.commands, ...keys.commands]) {
+    command
+      .exitOverride()
+      .configureOutput({ writeOut: (t) => io.out.write(t), writeErr: (t) => io.err.write(t) });
+  }
+  return program;
+}
+
+/** Runs the CLI and returns the exit status. */
+export async function runCli(argv: readonly string[], io: Io): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    // Commander has already printed its own usage errors (and --help / --version output).
+    if (error instanceof CommanderError) return error.exitCode;
+    return reportError(error, (text) => io.err.write(`${text}\n`));
+  }
+}
