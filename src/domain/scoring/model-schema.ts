@@ -171,6 +171,33 @@ export const ScoringModelSchema = Type.Object(
   { additionalProperties: false, $id: 'https://hearth.dev/schemas/scoring-model.json' },
 );
 
+/**
+ * The model's JSON Schema as a standalone 2020-12 document, for editors, `hearth model`, the
+ * OpenAPI document and other validators. TypeBox repeats the recursive `Condition` definition
+ * (with its `$id`) wherever a condition appears; a standalone document keeps one copy at the
+ * root, or other validators see the `$id` defined several times.
+ *
+ * @example JSON.stringify(scoringModelJsonSchema(), null, 2) // written to docs or served as a file
+ */
+export function scoringModelJsonSchema(): Record<string, unknown> {
+  const defs: Record<string, unknown> = {};
+  const hoist = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(hoist);
+    if (node === null || typeof node !== 'object') return node;
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(node)) {
+      if (key === '$defs') {
+        for (const [name, def] of Object.entries(value as Record<string, unknown>)) defs[name] ??= hoist(def);
+      } else {
+        out[key] = hoist(value);
+      }
+    }
+    return out;
+  };
+  const root = hoist(JSON.parse(JSON.stringify(ScoringModelSchema))) as Record<string, unknown>;
+  return { $schema: 'https://json-schema.org/draft/2020-12/schema', ...root, $defs: defs };
+}
+
 // The hand-written types in model.ts are what the code reads; this line fails to compile when
 // the schema admits a document those types do not describe.
 type SchemaAgreesWithTypes = Static<typeof ScoringModelSchema> extends ScoringModel ? true : never;

@@ -158,6 +158,14 @@ export const b2bModel: ScoringModel = {
       cap: { max: 1, per: 'day' },
     },
     {
+      id: 'trial_start',
+      group: 'intent',
+      type: 'trial_start',
+      description: 'Free-trial signup +50 (Salesforce AE form success).',
+      points: 50,
+      cap: { max: 1, per: 'day' },
+    },
+    {
       id: 'pricing_page_visit',
       group: 'intent',
       type: 'pricing_page_visit',

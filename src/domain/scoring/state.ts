@@ -203,9 +203,10 @@ function foldStep(
   let engagedUpToEvent = false;
   if (fold.atMs !== null) {
     if (interestScore(groups, fold.atMs, model, fold.atMs) >= warm) {
-      const end = firstInstantBelow(groups, fold.atMs, model, warm);
-      if (end <= entry.atMs) engagedUntilMs = end;
-      else engagedUpToEvent = true;
+      // Interest never rises between events: still warm at the event means warm all along, and
+      // only a fall below warm needs the exact crossing.
+      if (interestScore(groups, fold.atMs, model, entry.atMs) >= warm) engagedUpToEvent = true;
+      else engagedUntilMs = firstInstantBelow(groups, fold.atMs, model, warm);
     }
     groups = decayGroups(groups, model, entry.atMs - fold.atMs);
   }

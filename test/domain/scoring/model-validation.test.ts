@@ -6,6 +6,7 @@ import {
   type InterestRule,
   type ScoringModel,
   ScoringModelSchema,
+  scoringModelJsonSchema,
   validateModel,
 } from '../../../src/domain/scoring/index.js';
 import { hasNestedQuantifier } from '../../../src/domain/scoring/regex-safety.js';
@@ -29,6 +30,17 @@ describe('validateModel', () => {
       expect(validateModel(model)).toEqual({ ok: true, model });
       expect(schema.Check(JSON.parse(JSON.stringify(model)))).toBe(true);
     }
+  });
+
+  it('publishes a standalone JSON Schema with one copy of each definition', () => {
+    const standalone = scoringModelJsonSchema();
+    const text = JSON.stringify(standalone);
+    expect(text.match(/"\$id":"Condition"/g)).toHaveLength(1);
+    const check = Compile(standalone);
+    expect(check.Check(JSON.parse(JSON.stringify(b2bModel)))).toBe(true);
+    const bad = JSON.parse(JSON.stringify(b2bModel));
+    bad.fit[0].when.industry.regex = 5;
+    expect(check.Check(bad)).toBe(false);
   });
 
   it('names the path of an invalid regex', () => {
