@@ -1,0 +1,9 @@
+// Writes the generated files that are committed: docs/config.md and docs/openapi.json.
+// CI's test suite fails when they differ from what this would write (test/docs/generated.test.ts).
+import { writeFileSync } from 'node:fs';
+import { renderConfigDoc } from '../src/config.js';
+import { renderOpenApiDocument } from '../test/support/openapi.js';
+
+writeFileSync(new URL('../docs/config.md', import.meta.url), renderConfigDoc());
+writeFileSync(new URL('../docs/openapi.json', import.meta.url), await renderOpenApiDocument());
+console.log('wrote docs/config.md and docs/openapi.json');
