@@ -70,6 +70,34 @@ function describeGroup(group: readonly SchemaError[]): string {
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; problems: FieldProblem[] };
 
+/** How deep free JSON (attributes, event properties) may nest; deeper documents are refused. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * The first thing in a value that the database cannot store or that would overflow the stack on
+ * the way there: a string (value or key) holding U+0000, which PostgreSQL text and jsonb refuse,
+ * or nesting deeper than MAX_JSON_DEPTH. Such input is invalid here rather than a crash later.
+ */
+function findUnstorable(
+  value: unknown,
+  pointer = '',
+  depth = 0,
+): { pointer: string; message: string } | undefined {
+  if (typeof value === 'string') {
+    return value.includes('\u0000') ? { pointer, message: 'must not contain U+0000' } : undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (depth >= MAX_JSON_DEPTH)
+    return { pointer, message: `must not nest deeper than ${MAX_JSON_DEPTH} levels` };
+  for (const [key, item] of Object.entries(value)) {
+    const at = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    if (key.includes('\u0000')) return { pointer: at, message: 'must not have U+0000 in its name' };
+    const found = findUnstorable(item, at, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 /**
  * A compiled validator for a schema: `check` returns the problems instead of throwing (for batches
  * and import rows), `parse` throws an `invalid` HearthError naming every field at fault.
@@ -77,10 +105,22 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; problems: FieldPr
 export function validator<S extends TSchema>(schema: S) {
   const compiled = Compile(schema);
   type Value = typeof compiled extends { Check(value: unknown): value is infer V } ? V : never;
-  const check = (value: unknown, prefix = ''): Checked<Value> =>
-    compiled.Check(value)
-      ? { ok: true, value: value as Value }
-      : { ok: false, problems: describeSchemaErrors([...compiled.Errors(value)] as SchemaError[], prefix) };
+  const check = (value: unknown, prefix = ''): Checked<Value> => {
+    if (!compiled.Check(value)) {
+      return {
+        ok: false,
+        problems: describeSchemaErrors([...compiled.Errors(value)] as SchemaError[], prefix),
+      };
+    }
+    const unstorable = findUnstorable(value);
+    if (unstorable !== undefined) {
+      return {
+        ok: false,
+        problems: [{ path: fieldPath(unstorable.pointer, prefix), message: unstorable.message }],
+      };
+    }
+    return { ok: true, value: value as Value };
+  };
   return {
     schema,
     check,

@@ -2,7 +2,7 @@ import type { FastifySchemaCompiler } from 'fastify';
 import type { TSchema } from 'typebox';
 import Value from 'typebox/value';
 import { validator } from '../app/validation.js';
-import { HearthError } from '../domain/errors.js';
+import { HearthError, isHearthError } from '../domain/errors.js';
 
 /**
  * Request validation by TypeBox's compiler, strict for bodies (no coercion, unknown fields are
@@ -21,3 +21,20 @@ export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, http
     return { error: HearthError.invalid(result.problems) };
   };
 };
+
+/**
+ * Runs a service call on the request body: the service names fields of its input (`email`), and
+ * the client needs them located in the request (`body.email`), as the schema checks name them.
+ */
+export async function onBody<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (isHearthError(error) && error.code === 'invalid' && error.details.problems) {
+      throw HearthError.invalid(
+        error.details.problems.map((p) => ({ ...p, path: p.path === '' ? 'body' : `body.${p.path}` })),
+      );
+    }
+    throw error;
+  }
+}

@@ -81,7 +81,7 @@ export async function createApiKey(
     problems.push({ path: 'role', message: `must be one of ${KEY_ROLES.join(', ')}` });
   }
   if (input.role === 'rep' && !input.userEmail) {
-    problems.push({ path: 'user', message: 'a rep key acts for a rep: give the user it belongs to' });
+    problems.push({ path: 'userEmail', message: 'a rep key acts for a rep: give the user it belongs to' });
   }
   if (input.expiresAt && input.expiresAt.getTime() <= ctx.clock().getTime()) {
     problems.push({ path: 'expiresAt', message: 'must be in the future' });
@@ -92,7 +92,9 @@ export async function createApiKey(
     if (input.userEmail) {
       const user = await store.users.byEmail(normaliseEmail(input.userEmail) ?? '');
       if (!user)
-        throw HearthError.invalid([{ path: 'user', message: `no user has the email ${input.userEmail}` }]);
+        throw HearthError.invalid([
+          { path: 'userEmail', message: `no user has the email ${input.userEmail}` },
+        ]);
       userId = user.id;
     }
     const { key, prefix, hash } = newApiKey();

@@ -6,6 +6,7 @@ import { KEY_ROLES, USER_ROLES } from '../../domain/access.js';
 import { principalOf } from '../auth.js';
 import { ErrorBody } from '../error-mapping.js';
 import { DateTime, IdParams, NullableDateTime } from '../schemas.js';
+import { onBody } from '../validation.js';
 
 const UserView = Type.Object({
   id: Type.String({ format: 'uuid' }),
@@ -67,7 +68,7 @@ export function accessRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) =>
-        reply.status(201).send(await createUser(ctx, principalOf(request), request.body)),
+        reply.status(201).send(await onBody(createUser(ctx, principalOf(request), request.body))),
     );
 
     app.get(
@@ -108,12 +109,14 @@ export function accessRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const { apiKey, secret } = await createApiKey(ctx, principalOf(request), {
-          name: request.body.name,
-          role: request.body.role,
-          userEmail: request.body.userEmail,
-          expiresAt: request.body.expiresAt === undefined ? undefined : new Date(request.body.expiresAt),
-        });
+        const { apiKey, secret } = await onBody(
+          createApiKey(ctx, principalOf(request), {
+            name: request.body.name,
+            role: request.body.role,
+            userEmail: request.body.userEmail,
+            expiresAt: request.body.expiresAt === undefined ? undefined : new Date(request.body.expiresAt),
+          }),
+        );
         return reply.status(201).send({ key: secret, apiKey });
       },
     );

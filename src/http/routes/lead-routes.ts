@@ -10,6 +10,7 @@ import { principalOf } from '../auth.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { ErrorBody } from '../error-mapping.js';
 import { IdParams, LeadPageView } from '../schemas.js';
+import { onBody } from '../validation.js';
 
 const SORTS = LEAD_SORT_FIELDS.flatMap((f) => [f, `-${f}`]);
 
@@ -78,7 +79,7 @@ export function leadRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const principal = principalOf(request);
-        const { lead, created } = await upsertLead(ctx, principal, request.body);
+        const { lead, created } = await onBody(upsertLead(ctx, principal, request.body));
         if (principal.role === 'ingest') return reply.status(202).send({ id: lead.id, created });
         return reply.status(created ? 201 : 200).send(lead);
       },
@@ -139,7 +140,7 @@ export function leadRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           response: { 200: Type.Ref('Lead'), ...errors },
         },
       },
-      async (request) => updateLead(ctx, principalOf(request), request.params.id, request.body),
+      async (request) => onBody(updateLead(ctx, principalOf(request), request.params.id, request.body)),
     );
 
     app.delete(
