@@ -50,7 +50,7 @@ export function describeCliOnEachDatabase(title: string, body: (cli: CliHandle) 
     describe(`${title} [${database.name}]`, () => {
       const workDir = mkdtempSync(join(tmpdir(), 'hearth-cli-test-'));
       const drops: (() => Promise<void>)[] = [];
-      const fresh = async () => {
+      const fresh = async (): Promise<Record<string, string>> => {
         const created = await database.create();
         drops.push(created.drop);
         return created.target.kind === 'postgres'
