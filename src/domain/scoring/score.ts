@@ -9,6 +9,7 @@ import {
   type TemperatureReading,
   type Transition,
   temperatureAt,
+  temperatureOnlyAt,
   transitionBetween,
 } from './temperature.js';
 
@@ -62,7 +63,7 @@ export function scoreEvent(
   const match = matchEvent(compiledModel(model), event);
   const applied = applyMatch(state, match, model);
   if (applied.kind === 'too_late') return { kind: 'needs_recompute', reason: 'too_late' };
-  const before = temperatureAt(state, lead, model, now);
+  const before = temperatureOnlyAt(state, lead, model, now);
   const reading = temperatureAt(applied.state, lead, model, now);
   const { interestById } = compiledModel(model);
   const contributions = applied.counted.flatMap((ruleId) => {
@@ -155,7 +156,7 @@ export function setCriterion(
   const cause = { kind: 'qualification', criterion: change.criterion, userId: change.userId } as const;
   return {
     state: next,
-    transition: transitionBetween(temperatureAt(state, lead, model, now), reading, now, cause),
+    transition: transitionBetween(temperatureOnlyAt(state, lead, model, now), reading, now, cause),
     reading,
   };
 }
@@ -172,7 +173,7 @@ export function leadChanged(
   now: Date,
 ): Transition | null {
   return transitionBetween(
-    temperatureAt(state, before, model, now),
+    temperatureOnlyAt(state, before, model, now),
     temperatureAt(state, after, model, now),
     now,
     { kind: 'lead_update' },
@@ -190,7 +191,7 @@ export function rescoreForModel(
   model: ScoringModel,
   now: Date,
 ): { state: ScoreState; transition: Transition | null; reading: TemperatureReading } {
-  const before = temperatureAt(previous.state, lead, previous.model, now);
+  const before = temperatureOnlyAt(previous.state, lead, previous.model, now);
   const { state, reading } = recompute(lead, events, previous.state.criteria, model, now);
   const transition = transitionBetween(before, reading, now, {
     kind: 'model_publish',

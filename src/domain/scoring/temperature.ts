@@ -99,12 +99,39 @@ interface Window {
   readonly ruleId: string;
 }
 
-function readingAt(state: ScoreState, lead: Lead, model: ScoringModel, atMs: number): TemperatureReading {
+/** A temperature without the details a reading carries: enough to compare two instants. */
+export type TemperatureOnly = Pick<TemperatureReading, 'temperature' | 'suggestLetGo'>;
+
+/**
+ * The temperature at `now` without building the qualification evidence unless it decides the
+ * answer (interest at or above hot): for comparisons before and after a change.
+ */
+export function temperatureOnlyAt(
+  state: ScoreState,
+  lead: Lead,
+  model: ScoringModel,
+  now: Date,
+): TemperatureOnly {
+  assertSameModel(state, model);
+  return readingAt(state, lead, model, effectiveNow(state, now.getTime()), false);
+}
+
+const NOT_EVALUATED: QualificationReading = { criteria: [], yes: 0, required: 0, qualified: false };
+
+function readingAt(
+  state: ScoreState,
+  lead: Lead,
+  model: ScoringModel,
+  atMs: number,
+  detailed = true,
+): TemperatureReading {
   const { head } = state;
   const { warm, hot, coolPeriodDays } = model.temperature;
   const interest = head.atMs === null ? 0 : interestScore(head.groups, head.atMs, model, atMs);
   const fit = fitScore(lead, model).score;
-  const qualification = qualificationAt(state, lead, model, atMs);
+  // Qualification only matters to the temperature when interest reaches hot.
+  const qualification =
+    detailed || interest >= hot ? qualificationAt(state, lead, model, atMs) : NOT_EVALUATED;
   const highIntent = highIntentWindows(state, model, fit);
   const returning = returningWindow(state, lead, model);
 
@@ -139,8 +166,9 @@ function readingAt(state: ScoreState, lead: Lead, model: ScoringModel, atMs: num
   const warmBecause = interest >= warm ? 'interest' : returningCustomer ? 'returning_customer' : null;
   if (warmBecause) return { ...base, ...quiet, temperature: 'warm', hotBecause: null, warmBecause };
 
+  const interestEnd = interestEngagementEnd(state, model);
   const ends = [
-    ...(interestEngagementEnd(state, model) ?? []),
+    ...(interestEnd === null ? [] : [interestEnd]),
     ...highIntent.map((w) => w.endMs),
     ...(returning ? [returning.endMs] : []),
   ].filter((endMs) => endMs <= atMs);
@@ -157,16 +185,16 @@ function readingAt(state: ScoreState, lead: Lead, model: ScoringModel, atMs: num
   };
 }
 
-/** When interest last fell (or will fall, with no new event) below warm; empty if it never reached it. */
-function interestEngagementEnd(state: ScoreState, model: ScoringModel): number[] | null {
+/** When interest last fell (or will fall, with no new event) below warm; null if it never reached it. */
+function interestEngagementEnd(state: ScoreState, model: ScoringModel): number | null {
   const { head } = state;
   if (
     head.atMs !== null &&
     interestScore(head.groups, head.atMs, model, head.atMs) >= model.temperature.warm
   ) {
-    return [firstInstantBelow(head.groups, head.atMs, model, model.temperature.warm)];
+    return firstInstantBelow(head.groups, head.atMs, model, model.temperature.warm);
   }
-  return head.engagedUntilMs === null ? null : [head.engagedUntilMs];
+  return head.engagedUntilMs;
 }
 
 function highIntentWindows(
@@ -221,9 +249,9 @@ export function nextScheduledChange(
 ): ScheduledChange | null {
   assertSameModel(state, model);
   const atMs = effectiveNow(state, now.getTime());
-  const current = readingAt(state, lead, model, atMs);
+  const current = readingAt(state, lead, model, atMs, false);
   for (const candidate of candidateChanges(state, lead, model, current, atMs)) {
-    const next = readingAt(state, lead, model, candidate.atMs);
+    const next = readingAt(state, lead, model, candidate.atMs, false);
     if (next.temperature !== current.temperature) {
       return {
         at: new Date(candidate.atMs),
@@ -314,7 +342,7 @@ export function transitionsBetween(
  * The transition between two readings, if the temperature differs.
  */
 export function transitionBetween(
-  before: TemperatureReading,
+  before: TemperatureOnly,
   after: TemperatureReading,
   at: Date,
   cause: TransitionCause,

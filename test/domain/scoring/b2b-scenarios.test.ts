@@ -9,6 +9,7 @@ import {
   setCriterion,
   temperatureAt,
   transitionsBetween,
+  validateModel,
 } from '../../../src/domain/scoring/index.js';
 import { aFitLead, aLead, anEvent, day, scoreAll } from './factories.js';
 
@@ -38,6 +39,7 @@ function budgetSetByRep(state: ReturnType<typeof emptyState>, lead: ReturnType<t
 
 describe('the b2b preset', () => {
   it('passes its own validation and gives a software VP a fit of 55', () => {
+    expect(validateModel(model).ok).toBe(true);
     expect(fitScore(aFitLead(), model).score).toBe(55);
   });
 
