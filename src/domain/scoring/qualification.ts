@@ -2,7 +2,7 @@ import type { Lead } from '../lead.js';
 import { compiledModel, leadReader } from './compiled-model.js';
 import { fitScore } from './fit.js';
 import { type CriterionValue, DAY_MS, type ScoringModel } from './model.js';
-import type { ScoreState, UserCriterion } from './state.js';
+import { lastSighting, type ScoreState, type UserCriterion } from './state.js';
 
 /** Who or what set a criterion. */
 export type CriterionSource =
@@ -138,7 +138,7 @@ function ruleCandidates(state: ScoreState, lead: Lead, model: ScoringModel, nowM
         });
       }
     } else if (event) {
-      const seen = state.head.latest[rule.id];
+      const seen = lastSighting(state.head, rule.id);
       if (!seen || seen.atMs > nowMs) return;
       if (event.withinDays !== undefined && nowMs >= seen.atMs + event.withinDays * DAY_MS) return;
       const at = new Date(seen.atMs);
@@ -172,7 +172,7 @@ export function qualificationEdges(
   const edges: QualificationEdge[] = [];
   for (const { rule, lead: condition } of compiledModel(model).qualification) {
     const { event } = rule.when;
-    const seen = state.head.latest[rule.id];
+    const seen = lastSighting(state.head, rule.id);
     if (event?.withinDays !== undefined && seen) {
       edges.push({ atMs: seen.atMs + event.withinDays * DAY_MS, ruleId: rule.id });
     }

@@ -86,6 +86,14 @@ export interface ScoreState {
   readonly criteria: readonly UserCriterion[];
 }
 
+/**
+ * The newest event that set a marker. Rule ids are user-chosen, so look them up as own keys:
+ * `latest['constructor']` must not find Object.prototype's.
+ */
+export function lastSighting(fold: Fold, markerId: string): Sighting | undefined {
+  return Object.hasOwn(fold.latest, markerId) ? fold.latest[markerId] : undefined;
+}
+
 const EMPTY_FOLD: Fold = {
   atMs: null,
   eventId: null,
@@ -219,7 +227,7 @@ function foldStep(
     if (!rule) continue;
     if (rule.cap) {
       const windowMs = capWindowStart(rule.cap.per, entry.atMs);
-      const counter = caps[ruleId];
+      const counter = Object.hasOwn(caps, ruleId) ? caps[ruleId] : undefined;
       const count = counter && counter.windowMs === windowMs ? counter.count : 0;
       if (count >= rule.cap.max) continue;
       caps[ruleId] = { windowMs, count: count + 1 };

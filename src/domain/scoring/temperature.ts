@@ -4,7 +4,7 @@ import { fitScore } from './fit.js';
 import { firstInstantBelow, interestScore } from './interest.js';
 import { DAY_MS, RETURNING_CUSTOMER_ID, type ScoringModel, type Temperature } from './model.js';
 import { type QualificationReading, qualificationAt, qualificationEdges } from './qualification.js';
-import type { ScoreState } from './state.js';
+import { lastSighting, type ScoreState } from './state.js';
 
 /** Why a temperature changed. */
 export type TransitionCause =
@@ -203,7 +203,7 @@ function highIntentWindows(
   fit: number,
 ): (Window & { startMs: number; eventId: number })[] {
   return model.temperature.highIntent.flatMap((rule) => {
-    const seen = state.head.latest[rule.id];
+    const seen = lastSighting(state.head, rule.id);
     if (!seen || fit < rule.minFit) return [];
     return [
       {
@@ -219,7 +219,7 @@ function highIntentWindows(
 function returningWindow(state: ScoreState, lead: Lead, model: ScoringModel): Window | null {
   if (lead.status === 'customer') return { endMs: Number.POSITIVE_INFINITY, ruleId: RETURNING_CUSTOMER_ID };
   const settings = model.temperature.returningCustomer;
-  const seen = state.head.latest[RETURNING_CUSTOMER_ID];
+  const seen = lastSighting(state.head, RETURNING_CUSTOMER_ID);
   if (!settings || !seen) return null;
   return { endMs: seen.atMs + settings.forDays * DAY_MS, ruleId: RETURNING_CUSTOMER_ID };
 }

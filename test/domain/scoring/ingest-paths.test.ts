@@ -7,8 +7,10 @@ import {
   emptyState,
   explain,
   recompute,
+  type ScoringModel,
   scoreEvent,
   temperatureAt,
+  validateModel,
 } from '../../../src/domain/scoring/index.js';
 import { aLead, anEvent, day, HOUR_MS, scoreAll } from './factories.js';
 
@@ -142,6 +144,27 @@ describe('scoreEvent', () => {
     const stored = JSON.parse(JSON.stringify(state));
     expect(stored).toEqual(state);
     expect(temperatureAt(stored, lead, model, day(90))).toEqual(temperatureAt(state, lead, model, day(90)));
+  });
+
+  it('treats rule ids that name Object.prototype members as plain ids', () => {
+    const odd: ScoringModel = {
+      ...model,
+      interest: [
+        { id: 'toString', group: 'engagement', type: 'page_view', points: 40, cap: { max: 1, per: 'ever' } },
+      ],
+      qualification: {
+        ...model.qualification,
+        rules: [
+          { id: 'constructor', criterion: 'need', value: 'yes', when: { event: { type: 'demo_request' } } },
+        ],
+      },
+    };
+    expect(validateModel(odd).ok).toBe(true);
+    const views = [anEvent('page_view', day(0)), anEvent('page_view', day(1))];
+    const { state } = scoreAll(emptyState(odd), views, lead, odd);
+    const reading = temperatureAt(state, lead, odd, day(1));
+    expect(reading.interest).toBeLessThan(40);
+    expect(reading.qualification.criteria.find((c) => c.criterion === 'need')?.value).toBe('unknown');
   });
 
   it('keeps its state small: a year of daily activity leaves only the last week in the tail', () => {
