@@ -21,7 +21,10 @@ export interface EventStore {
    * a fixed number of statements whatever the batch size. Returns, in input order, the new event
    * id, or `{ duplicateOf }` with the id of the event stored earlier under the same external id.
    */
-  append(events: readonly NewEvent[]): Promise<({ id: number } | { duplicateOf: number })[]>;
+  append(
+    events: readonly NewEvent[],
+    receivedAt: Date,
+  ): Promise<({ id: number } | { duplicateOf: number })[]>;
   /** A lead's events, newest first; `before` continues after the last event of a previous page. */
   forLead(leadId: string, options: { limit: number; before?: EventPosition }): Promise<ActivityEvent[]>;
   /** Events in id order after `afterId`, for streaming exports. */
@@ -43,7 +46,7 @@ function toEvent(row: EventRow): ActivityEvent {
 
 export function eventStore(db: Kysely<Database> | Transaction<Database>): EventStore {
   return {
-    append: async (events) => {
+    append: async (events, receivedAt) => {
       if (events.length === 0) return [];
       // Ids come first so that each external id can be claimed with the id of its event.
       const allocated = await sql<{ id: number }>`
@@ -91,8 +94,8 @@ export function eventStore(db: Kysely<Database> | Transaction<Database>): EventS
       });
       if (fresh.length > 0) {
         await sql`
-          insert into events (id, lead_id, type, occurred_at, external_id, properties)
-          select * from unnest(
+          insert into events (id, lead_id, type, occurred_at, external_id, properties, received_at)
+          select *, ${receivedAt.toISOString()}::timestamptz from unnest(
             ${fresh.map((e) => e.id)}::int8[],
             ${fresh.map((e) => e.leadId)}::uuid[],
             ${fresh.map((e) => e.type)}::text[],

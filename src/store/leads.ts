@@ -40,17 +40,22 @@ export interface LeadPage {
 }
 
 export interface LeadStore {
-  /** Creates a lead; `id` and `createdAt` may be given when restoring from an export. */
-  create(fields: LeadFields, identity?: { id?: string; createdAt?: Date }): Promise<Lead>;
+  /**
+   * Creates a lead at `now`; `id` and `createdAt` may be given when restoring from an export.
+   * Write methods take the time from the caller's clock, never the database's, so that tests and
+   * scoring agree on what "now" is.
+   */
+  create(fields: LeadFields, now: Date, identity?: { id?: string; createdAt?: Date }): Promise<Lead>;
   /** Creates the lead, or updates the one with the same (normalised) email; `created` says which. */
   upsertByEmail(
     email: string,
     fields: LeadFields,
+    now: Date,
     createdAt?: Date,
   ): Promise<{ lead: Lead; created: boolean }>;
   byId(id: string): Promise<Lead | undefined>;
   byEmail(email: string): Promise<Lead | undefined>;
-  update(id: string, fields: LeadFields): Promise<Lead | undefined>;
+  update(id: string, fields: LeadFields, now: Date): Promise<Lead | undefined>;
   /** Deletes the lead; its events and everything else about it go with it (foreign keys cascade). */
   erase(id: string): Promise<boolean>;
   list(query: LeadQuery): Promise<LeadPage>;
@@ -60,7 +65,10 @@ export interface LeadStore {
    * Ids for these normalised emails, creating a bare lead for each unknown one in one statement.
    * Returns every email's id and the set of emails whose lead was created here.
    */
-  ensureByEmail(emails: readonly string[]): Promise<{ ids: Map<string, string>; created: Set<string> }>;
+  ensureByEmail(
+    emails: readonly string[],
+    now: Date,
+  ): Promise<{ ids: Map<string, string>; created: Set<string> }>;
   /** Moves each lead's last activity forward to the given time if it is later. */
   recordActivity(activity: readonly { leadId: string; at: Date }[]): Promise<void>;
   /** Leads in id order after `afterId`, for streaming exports. */
@@ -169,22 +177,21 @@ export function leadStore(db: Db): LeadStore {
     return row && toLead(row);
   };
   return {
-    create: async (fields, identity = {}) => {
+    create: async (fields, now, identity = {}) => {
       const row = await db
         .insertInto('leads')
         .values({
           ...toColumns(fields),
           attributes: JSON.stringify(fields.attributes ?? {}),
           ...(identity.id !== undefined ? { id: identity.id } : {}),
-          ...(identity.createdAt !== undefined
-            ? { created_at: identity.createdAt, updated_at: identity.createdAt }
-            : {}),
+          created_at: identity.createdAt ?? now,
+          updated_at: identity.createdAt ?? now,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
       return toLead(row);
     },
-    upsertByEmail: async (email, fields, createdAt) => {
+    upsertByEmail: async (email, fields, now, createdAt) => {
       const columns = toColumns({ ...fields, email });
       const attributes = fields.attributes ?? {};
       const row = await db
@@ -192,13 +199,14 @@ export function leadStore(db: Db): LeadStore {
         .values({
           ...columns,
           attributes: JSON.stringify(attributes),
-          ...(createdAt !== undefined ? { created_at: createdAt, updated_at: createdAt } : {}),
+          created_at: createdAt ?? now,
+          updated_at: createdAt ?? now,
         })
         .onConflict((oc) =>
           oc.column('email').doUpdateSet({
             ...columns,
             attributes: mergeAttributes(attributes),
-            updated_at: sql`now()`,
+            updated_at: now,
           }),
         )
         // xmax is 0 only for a freshly inserted row: the standard way to tell insert from update.
@@ -213,14 +221,14 @@ export function leadStore(db: Db): LeadStore {
       const row = await db.selectFrom('leads').selectAll().where('email', '=', email).executeTakeFirst();
       return row && toLead(row);
     },
-    update: async (id, fields) => {
+    update: async (id, fields, now) => {
       const columns = toColumns(fields);
       const row = await db
         .updateTable('leads')
         .set({
           ...columns,
           ...(fields.attributes !== undefined ? { attributes: mergeAttributes(fields.attributes) } : {}),
-          updated_at: sql`now()`,
+          updated_at: now,
         })
         .where('id', '=', id)
         .returningAll()
@@ -267,12 +275,13 @@ export function leadStore(db: Db): LeadStore {
         .execute();
       return new Set(rows.map((r) => r.id));
     },
-    ensureByEmail: async (emails) => {
+    ensureByEmail: async (emails, now) => {
       if (emails.length === 0) return { ids: new Map(), created: new Set() };
       const unique = [...new Set(emails)];
       const inserted = await sql<{ id: string; email: string }>`
-        insert into leads (email)
-        select unnest(${unique}::text[])
+        insert into leads (email, created_at, updated_at)
+        select email, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
+        from unnest(${unique}::text[]) as u(email)
         on conflict (email) do nothing
         returning id, email`.execute(db);
       const created = new Set(inserted.rows.map((r) => r.email));

@@ -212,8 +212,11 @@ describeEachDatabase('roles and keys', (env) => {
 
     beforeAll(async () => {
       source = `reps-${randomUUID().slice(0, 8)}`;
+      // One second apart on the app's clock, so that the default newest-first order is fixed.
       ownA = await createLead({ source, name: 'Owned By A', ownerId: repA.userId });
+      env.clock.advance(1000);
       ownB = await createLead({ source, name: 'Owned By B', ownerId: repB.userId });
+      env.clock.advance(1000);
       unassigned = await createLead({ source, name: 'Nobody Owns' });
     });
 

@@ -87,7 +87,7 @@ export async function ingestEvents(
     const emails = accepted.flatMap((a) => ('email' in a.leadRef ? [a.leadRef.email] : []));
     const givenIds = accepted.flatMap((a) => ('leadId' in a.leadRef ? [a.leadRef.leadId] : []));
     const [byEmail, existingIds] = [
-      await store.leads.ensureByEmail(emails),
+      await store.leads.ensureByEmail(emails, now),
       await store.leads.existingIds(givenIds),
     ];
 
@@ -123,7 +123,10 @@ export async function ingestEvents(
       });
     }
 
-    const outcomes = await store.events.append(resolved.map((r) => r.event));
+    const outcomes = await store.events.append(
+      resolved.map((r) => r.event),
+      now,
+    );
     const createdReported = new Set<string>();
     resolved.forEach((r, i) => {
       const outcome = outcomes[i] as { id: number } | { duplicateOf: number };

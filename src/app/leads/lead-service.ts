@@ -99,19 +99,22 @@ export async function upsertLead(ctx: AppContext, actor: Principal, input: LeadI
       if (actor.role !== 'ingest') assertWritable(actor, existing);
       const changed = changedLeadFields(existing, fields);
       if (changed.length === 0) return { lead: existing, created: false, changed: false };
-      const lead = (await store.leads.update(existing.id, fields)) as Lead;
+      const lead = (await store.leads.update(existing.id, fields, ctx.clock())) as Lead;
       if (actor.role !== 'ingest') await audit(store, actor, 'lead.update', lead.id, { fields: changed });
       return { lead, created: false, changed: true };
     }
     if (input.id === undefined && fields.email) {
       // The email was free a moment ago; the upsert still settles a race with a concurrent create.
-      return { ...(await store.leads.upsertByEmail(fields.email, fields, createdAt)), changed: true };
+      return {
+        ...(await store.leads.upsertByEmail(fields.email, fields, ctx.clock(), createdAt)),
+        changed: true,
+      };
     }
     const identity = {
       ...(input.id !== undefined ? { id: input.id } : {}),
       ...(createdAt ? { createdAt } : {}),
     };
-    return { lead: await store.leads.create(fields, identity), created: true, changed: true };
+    return { lead: await store.leads.create(fields, ctx.clock(), identity), created: true, changed: true };
   });
 }
 
@@ -155,7 +158,7 @@ export async function updateLead(
     }
     const changed = changedLeadFields(lead, fields);
     if (changed.length === 0) return lead;
-    const updated = (await store.leads.update(id, fields)) as Lead;
+    const updated = (await store.leads.update(id, fields, ctx.clock())) as Lead;
     await audit(store, actor, 'lead.update', id, { fields: changed });
     return updated;
   });
