@@ -59,7 +59,7 @@ export function interestScore(
  * the longest (docs/scoring.md): the predicate "below" is monotone, so bisection finds the exact
  * crossing.
  *
- * @example firstInstantBelow({ engagement: 60, intent: 0, negative: 0 }, 0, b2bModel, 30) // 30 days in ms
+ * @example firstInstantBelow({ engagement: 60, intent: 0, negative: 0 }, 0, b2bModel, 30) // ≈ 30 days in ms
  */
 export function firstInstantBelow(
   groups: GroupValues,

@@ -164,6 +164,8 @@ export function setCriterion(
 /**
  * The transition caused by editing a lead (fit fields, dates, status), if any. Scoring state
  * does not depend on lead fields, so it needs no update.
+ *
+ * @example leadChanged(state, lead, { ...lead, jobTitle: 'CTO' }, model, now) // { from: 'warm', to: 'hot', cause: { kind: 'lead_update' }, … }
  */
 export function leadChanged(
   state: ScoreState,
@@ -183,6 +185,8 @@ export function leadChanged(
 /**
  * Rescores a lead under a newly published model, with the transition it causes (cause
  * `model_publish`). Rep-set criteria carry over when the new model still has them.
+ *
+ * @example const { state, transition } = rescoreForModel({ state: old, model: v3 }, lead, events, v4, now);
  */
 export function rescoreForModel(
   previous: { readonly state: ScoreState; readonly model: ScoringModel },
