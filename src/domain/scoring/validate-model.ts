@@ -1,9 +1,9 @@
 import { Compile } from 'typebox/compile';
 import type { FieldProblem } from '../errors.js';
+import { type SchemaError, schemaProblems } from '../schema-problems.js';
 import { buildCompiledModel } from './compiled-model.js';
 import { POSITIVE_GROUPS, RETURNING_CUSTOMER_ID, type ScoringModel } from './model.js';
 import { ScoringModelSchema } from './model-schema.js';
-import { type SchemaError, schemaProblems } from './schema-problems.js';
 
 export type ModelValidation =
   | { readonly ok: true; readonly model: ScoringModel }

@@ -1,6 +1,6 @@
-import type { FieldProblem } from '../errors.js';
+import type { FieldProblem } from './errors.js';
 
-/** The parts of a JSON Schema validation error that TypeBox reports. */
+/** The parts of a JSON Schema validation error (TypeBox's and Ajv's share this shape). */
 export interface SchemaError {
   readonly keyword: string;
   readonly instancePath: string;
@@ -9,12 +9,14 @@ export interface SchemaError {
 }
 
 /**
- * `/interest/3/where/url` → `interest[3].where.url`, the path style of model problems.
+ * `/interest/3/where/url` → `interest[3].where.url`, after an optional prefix naming where the
+ * value came from (`body`, `query`).
  *
  * @example documentPath('/fit/0/points') // 'fit[0].points'
+ * @example documentPath('/3/type', 'body') // 'body[3].type'
  */
-export function documentPath(instancePath: string): string {
-  let path = '';
+export function documentPath(instancePath: string, prefix = ''): string {
+  let path = prefix;
   for (const raw of instancePath.split('/').filter((p) => p !== '')) {
     const part = raw.replace(/~1/g, '/').replace(/~0/g, '~');
     path += /^\d+$/.test(part) ? `[${part}]` : path === '' ? part : `.${part}`;
@@ -23,10 +25,11 @@ export function documentPath(instancePath: string): string {
 }
 
 /**
- * One readable problem per field from TypeBox errors. A field that fails its own schema also
- * makes its parent report it as an "additional property"; that echo is dropped.
+ * One readable problem per field from schema errors: `status: must be one of open, customer, lost,
+ * disqualified` rather than a list of failed schema branches. A field that fails its own schema
+ * also makes its parent report it as an "additional property"; that echo is dropped.
  */
-export function schemaProblems(errors: readonly SchemaError[]): FieldProblem[] {
+export function schemaProblems(errors: readonly SchemaError[], prefix = ''): FieldProblem[] {
   const located = errors
     .filter((e) => e.keyword !== 'boolean' && e.keyword !== 'anyOf' && e.keyword !== 'oneOf')
     .map((e) => ({ error: e, path: pointerOf(e) }));
@@ -37,7 +40,7 @@ export function schemaProblems(errors: readonly SchemaError[]): FieldProblem[] {
       error.keyword === 'additionalProperties' && located.some((other) => other.path.startsWith(`${path}/`));
     if (!echo) byPath.set(path, [...(byPath.get(path) ?? []), error]);
   }
-  return [...byPath].map(([path, group]) => ({ path: documentPath(path), message: describe(group) }));
+  return [...byPath].map(([path, group]) => ({ path: documentPath(path, prefix), message: describe(group) }));
 }
 
 function pointerOf(error: SchemaError): string {
@@ -65,6 +68,8 @@ function describe(group: readonly SchemaError[]): string {
       const types = [...new Set(group.filter((e) => e.keyword === 'type').map((e) => String(e.params.type)))];
       return `must be ${types.map((t) => (t === 'null' ? 'null' : `a${/^[aeiou]/.test(t) ? 'n' : ''} ${t}`)).join(' or ')}`;
     }
+    case 'format':
+      return `must be a valid ${String(first.params.format)}`;
     case 'minProperties':
       return 'must not be empty';
     case 'maxProperties':
