@@ -32,7 +32,7 @@ export interface EventStore {
   count(): Promise<number>;
 }
 
-function toEvent(row: EventRow): ActivityEvent {
+export function toEvent(row: EventRow): ActivityEvent {
   return {
     id: row.id,
     leadId: row.lead_id,

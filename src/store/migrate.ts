@@ -1,11 +1,13 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as core from './migrations/0001_core.js';
+import * as scoring from './migrations/0002_scoring.js';
 import type { Database } from './schema.js';
 
 // Listed in code rather than read from a folder so that the built package and the sources agree
 // and a bundler cannot drop one. Names sort in the order they apply.
 const MIGRATIONS: Record<string, Migration> = {
   '0001_core': core,
+  '0002_scoring': scoring,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -9,6 +9,8 @@ export interface Database {
   event_keys: EventKeysTable;
   audit_log: AuditLogTable;
   settings: SettingsTable;
+  scoring_models: ScoringModelsTable;
+  lead_transitions: LeadTransitionsTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -58,6 +60,35 @@ export interface LeadsTable {
   updated_at: DefaultedTimestamp;
   last_activity_at: Timestamp | null;
   search: ColumnType<string, never, never>;
+  score_state: ColumnType<unknown, string | null | undefined, string | null>;
+  model_version: number | null;
+  /** numeric: pg returns it as text. */
+  fit: ColumnType<string | null, number | null | undefined, number | null>;
+  temperature: Generated<'cold' | 'cool' | 'warm' | 'hot'>;
+  temperature_since: Timestamp | null;
+  next_change_at: Timestamp | null;
+  interest_key_engagement: number | null;
+  interest_key_intent: number | null;
+}
+
+export interface ScoringModelsTable {
+  version: number;
+  document: Json;
+  state: 'draft' | 'published';
+  created_at: DefaultedTimestamp;
+  published_at: Timestamp | null;
+  published_by: string | null;
+}
+
+export interface LeadTransitionsTable {
+  id: Generated<number>;
+  lead_id: string;
+  from_temperature: string;
+  to_temperature: string;
+  at: Timestamp;
+  cause: Json;
+  model_version: number;
+  suggest_let_go: Generated<boolean>;
 }
 
 export interface EventsTable {

@@ -4,6 +4,7 @@ import { type AuditStore, auditStore } from './audit.js';
 import { type EventStore, eventStore } from './events.js';
 import { type LeadStore, leadStore } from './leads.js';
 import type { Database } from './schema.js';
+import { type ScoringStore, scoringStore } from './scoring.js';
 import { type SettingsStore, settingsStore } from './settings.js';
 import { type UserStore, userStore } from './users.js';
 
@@ -24,6 +25,7 @@ export interface Store {
   readonly apiKeys: ApiKeyStore;
   readonly audit: AuditStore;
   readonly settings: SettingsStore;
+  readonly scoring: ScoringStore;
   transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>;
   /** True when the database answers a trivial query. */
   ping(): Promise<boolean>;
@@ -39,6 +41,7 @@ export function createStore(db: Kysely<Database> | Transaction<Database>): Store
     apiKeys: apiKeyStore(db),
     audit: auditStore(db),
     settings: settingsStore(db),
+    scoring: scoringStore(db),
     transaction: (work) =>
       db.isTransaction ? work(store) : db.transaction().execute((tx) => work(createStore(tx))),
     ping: async () => {

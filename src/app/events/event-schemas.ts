@@ -46,6 +46,11 @@ export const EventResult = Type.Object({
   ),
   leadId: Type.Optional(Type.String({ format: 'uuid' })),
   leadCreated: Type.Optional(Type.Boolean({ description: 'True when this event created its lead.' })),
+  temperature: Type.Optional(
+    Type.Enum(['cold', 'cool', 'warm', 'hot'], {
+      description: "The lead's temperature after the whole batch was scored.",
+    }),
+  ),
   problems: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
 });
 export type EventResult = Static<typeof EventResult>;

@@ -3,6 +3,7 @@ import { MAX_CLOCK_SKEW_MS } from '../../domain/event.js';
 import { isPlausibleEmail, normaliseEmail } from '../../domain/lead.js';
 import type { NewEvent } from '../../store/events.js';
 import type { AppContext } from '../context.js';
+import { scoreNewEvents } from '../scoring/scoring-service.js';
 import { validator } from '../validation.js';
 import { EventInput, type EventResult } from './event-schemas.js';
 
@@ -127,6 +128,17 @@ export async function ingestEvents(
       resolved.map((r) => r.event),
       now,
     );
+    // Score in the same transaction: every stored event updates its lead before the batch commits.
+    const fresh = resolved.flatMap((r, i) => {
+      const outcome = outcomes[i] as { id: number } | { duplicateOf: number };
+      return 'id' in outcome ? [{ ...r.event, id: outcome.id, receivedAt: now }] : [];
+    });
+    const temperatures = await scoreNewEvents(
+      store,
+      resolved.map((r) => r.event.leadId),
+      fresh,
+      now,
+    );
     const createdReported = new Set<string>();
     resolved.forEach((r, i) => {
       const outcome = outcomes[i] as { id: number } | { duplicateOf: number };
@@ -135,13 +147,21 @@ export async function ingestEvents(
       if (leadCreated) createdReported.add(r.event.leadId);
       results[r.index] =
         'id' in outcome
-          ? { index: r.index, status: 'stored', eventId: outcome.id, leadId: r.event.leadId, leadCreated }
+          ? {
+              index: r.index,
+              status: 'stored',
+              eventId: outcome.id,
+              leadId: r.event.leadId,
+              leadCreated,
+              temperature: temperatures.get(r.event.leadId),
+            }
           : {
               index: r.index,
               status: 'duplicate',
               eventId: outcome.duplicateOf,
               leadId: r.event.leadId,
               leadCreated,
+              temperature: temperatures.get(r.event.leadId),
             };
     });
     await store.leads.recordActivity(

@@ -10,6 +10,7 @@ import {
 import type { LeadPage, LeadQuery } from '../../store/leads.js';
 import type { Store } from '../../store/store.js';
 import type { AppContext } from '../context.js';
+import { rescoreAfterEdit } from '../scoring/scoring-service.js';
 import type { LeadInput, LeadPatch } from './lead-schemas.js';
 
 const NO_USER = '00000000-0000-0000-0000-000000000000';
@@ -99,22 +100,27 @@ export async function upsertLead(ctx: AppContext, actor: Principal, input: LeadI
       if (actor.role !== 'ingest') assertWritable(actor, existing);
       const changed = changedLeadFields(existing, fields);
       if (changed.length === 0) return { lead: existing, created: false, changed: false };
-      const lead = (await store.leads.update(existing.id, fields, ctx.clock())) as Lead;
+      const now = ctx.clock();
+      const lead = (await store.leads.update(existing.id, fields, now)) as Lead;
+      await rescoreAfterEdit(store, existing, lead, now);
       if (actor.role !== 'ingest') await audit(store, actor, 'lead.update', lead.id, { fields: changed });
       return { lead, created: false, changed: true };
     }
+    const now = ctx.clock();
     if (input.id === undefined && fields.email) {
       // The email was free a moment ago; the upsert still settles a race with a concurrent create.
-      return {
-        ...(await store.leads.upsertByEmail(fields.email, fields, ctx.clock(), createdAt)),
-        changed: true,
-      };
+      const upserted = await store.leads.upsertByEmail(fields.email, fields, now, createdAt);
+      // After a lost race the previous values are unknown: scores follow, with no transition.
+      await rescoreAfterEdit(store, upserted.created ? null : upserted.lead, upserted.lead, now);
+      return { ...upserted, changed: true };
     }
     const identity = {
       ...(input.id !== undefined ? { id: input.id } : {}),
       ...(createdAt ? { createdAt } : {}),
     };
-    return { lead: await store.leads.create(fields, ctx.clock(), identity), created: true, changed: true };
+    const lead = await store.leads.create(fields, now, identity);
+    await rescoreAfterEdit(store, null, lead, now);
+    return { lead, created: true, changed: true };
   });
 }
 
@@ -158,7 +164,9 @@ export async function updateLead(
     }
     const changed = changedLeadFields(lead, fields);
     if (changed.length === 0) return lead;
-    const updated = (await store.leads.update(id, fields, ctx.clock())) as Lead;
+    const now = ctx.clock();
+    const updated = (await store.leads.update(id, fields, now)) as Lead;
+    await rescoreAfterEdit(store, lead, updated, now);
     await audit(store, actor, 'lead.update', id, { fields: changed });
     return updated;
   });

@@ -1,0 +1,184 @@
+import type { ActivityEvent } from '../../domain/event.js';
+import type { Lead } from '../../domain/lead.js';
+import {
+  emptyState,
+  interestKeys,
+  leadChanged,
+  nextScheduledChange,
+  recompute,
+  type ScoreState,
+  type ScoringModel,
+  scoreEvent,
+  type Temperature,
+  type TemperatureReading,
+  type Transition,
+  temperatureAt,
+} from '../../domain/scoring/index.js';
+import { transitionBetween } from '../../domain/scoring/temperature.js';
+import type { ScoreUpdate } from '../../store/scoring.js';
+import type { Store } from '../../store/store.js';
+
+/** A lead with its scores at the time of reading (SPEC §2 Scores, Temperature). */
+export interface ScoredLead extends Lead {
+  readonly fit: number;
+  readonly interest: number;
+  readonly temperature: Temperature;
+  readonly modelVersion: number;
+}
+
+/**
+ * The state to read a lead with under `model`: its stored state, or an empty one for a lead
+ * never scored. A state from another model version is rebuilt from the lead's events (only after
+ * a publish, until the rescore reaches the lead).
+ */
+export async function currentState(
+  store: Store,
+  lead: Lead,
+  stored: ScoreState | null,
+  model: ScoringModel,
+  now: Date,
+): Promise<ScoreState> {
+  if (stored === null) return emptyState(model);
+  if (stored.modelVersion === model.version) return stored;
+  return recompute(lead, await store.scoring.eventsInOrder(lead.id), stored.criteria, model, now).state;
+}
+
+/** The stored columns for a state read at `now`. */
+export function scoreUpdate(
+  lead: Lead,
+  state: ScoreState,
+  reading: TemperatureReading,
+  model: ScoringModel,
+  now: Date,
+  previous: { temperature: Temperature; since: Date | null },
+): ScoreUpdate {
+  return {
+    leadId: lead.id,
+    state,
+    fit: reading.fit,
+    temperature: reading.temperature,
+    temperatureSince:
+      previous.temperature === reading.temperature && previous.since !== null ? previous.since : now,
+    nextChangeAt: nextScheduledChange(state, lead, model, now)?.at ?? null,
+    interestKeys: interestKeys(state, model),
+  };
+}
+
+/**
+ * Scores newly stored events, inside the ingest transaction. Locks every lead in `leadIds` (in
+ * id order), folds each lead's new events in (occurredAt, id) order, recomputes from history
+ * when the domain asks, and writes states and transitions in one statement each. Returns each
+ * lead's temperature now.
+ */
+export async function scoreNewEvents(
+  store: Store,
+  leadIds: readonly string[],
+  fresh: readonly ActivityEvent[],
+  now: Date,
+): Promise<Map<string, Temperature>> {
+  const temperatures = new Map<string, Temperature>();
+  if (leadIds.length === 0) return temperatures;
+  const model = await store.scoring.activeModel();
+  const rows = await store.scoring.lockForScoring(leadIds);
+  const byLead = new Map<string, ActivityEvent[]>();
+  for (const event of fresh) {
+    const list = byLead.get(event.leadId);
+    if (list) list.push(event);
+    else byLead.set(event.leadId, [event]);
+  }
+  const updates: ScoreUpdate[] = [];
+  const transitions: { leadId: string; transition: Transition }[] = [];
+  for (const [leadId, row] of rows) {
+    const events = (byLead.get(leadId) ?? []).sort(
+      (a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.id - b.id,
+    );
+    const { lead } = row;
+    if (events.length === 0) {
+      const state = await currentState(store, lead, row.state, model, now);
+      temperatures.set(leadId, temperatureAt(state, lead, model, now).temperature);
+      continue;
+    }
+    let state = row.state ?? emptyState(model);
+    let reading: TemperatureReading | null = null;
+    for (const event of events) {
+      const result = scoreEvent(state, event, lead, model, now);
+      if (result.kind === 'scored') {
+        state = result.state;
+        reading = result.reading;
+        if (result.transition) transitions.push({ leadId, transition: result.transition });
+        continue;
+      }
+      // Too late for the incremental path, or a state from another model: rebuild from the whole
+      // history, which already holds this batch's events.
+      const before =
+        state.modelVersion === model.version
+          ? temperatureAt(state, lead, model, now)
+          : { temperature: row.temperature, suggestLetGo: false };
+      const rebuilt = recompute(lead, await store.scoring.eventsInOrder(leadId), state.criteria, model, now);
+      state = rebuilt.state;
+      reading = rebuilt.reading;
+      const transition = transitionBetween(before, reading, now, { kind: 'event', eventId: event.id });
+      if (transition) transitions.push({ leadId, transition });
+      break;
+    }
+    const final = reading ?? temperatureAt(state, lead, model, now);
+    temperatures.set(leadId, final.temperature);
+    updates.push(
+      scoreUpdate(lead, state, final, model, now, {
+        temperature: row.temperature,
+        since: row.temperatureSince,
+      }),
+    );
+  }
+  await store.scoring.save(updates);
+  await store.scoring.addTransitions(transitions);
+  return temperatures;
+}
+
+/**
+ * After a lead was created or edited (inside the same transaction): fit and temperature follow
+ * its fields. `before` is null for a new lead, which starts cold.
+ */
+export async function rescoreAfterEdit(
+  store: Store,
+  before: Lead | null,
+  after: Lead,
+  now: Date,
+): Promise<void> {
+  const model = await store.scoring.activeModel();
+  const row = (await store.scoring.lockForScoring([after.id])).get(after.id);
+  if (!row) return;
+  const state = await currentState(store, after, row.state, model, now);
+  const reading = temperatureAt(state, after, model, now);
+  const transition =
+    before === null
+      ? transitionBetween({ temperature: 'cold', suggestLetGo: false }, reading, now, { kind: 'lead_update' })
+      : leadChanged(state, before, after, model, now);
+  await store.scoring.save([
+    scoreUpdate(after, state, reading, model, now, {
+      temperature: row.temperature,
+      since: row.temperatureSince,
+    }),
+  ]);
+  if (transition) await store.scoring.addTransitions([{ leadId: after.id, transition }]);
+}
+
+/** Adds the scores at `now` to leads, reading their stored states in one query. */
+export async function withScores(store: Store, leads: readonly Lead[], now: Date): Promise<ScoredLead[]> {
+  if (leads.length === 0) return [];
+  const model = await store.scoring.activeModel();
+  const states = await store.scoring.statesOf(leads.map((l) => l.id));
+  const scored: ScoredLead[] = [];
+  for (const lead of leads) {
+    const state = await currentState(store, lead, states.get(lead.id) ?? null, model, now);
+    const reading = temperatureAt(state, lead, model, now);
+    scored.push({
+      ...lead,
+      fit: reading.fit,
+      interest: reading.interest,
+      temperature: reading.temperature,
+      modelVersion: model.version,
+    });
+  }
+  return scored;
+}

@@ -1,0 +1,172 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { ActivityEvent } from '../domain/event.js';
+import type { Lead } from '../domain/lead.js';
+import type {
+  ScoreState,
+  ScoringModel,
+  Temperature,
+  Transition,
+  TransitionCause,
+} from '../domain/scoring/index.js';
+import { toEvent } from './events.js';
+import { toLead } from './leads.js';
+import type { Database, LeadRow } from './schema.js';
+
+/** A lead with what scoring stored about it. `state` is null until the lead is first scored. */
+export interface ScoredRow {
+  readonly lead: Lead;
+  readonly state: ScoreState | null;
+  readonly temperature: Temperature;
+  readonly temperatureSince: Date | null;
+}
+
+/** What a scoring write stores for one lead: the state and the columns derived from it. */
+export interface ScoreUpdate {
+  readonly leadId: string;
+  readonly state: ScoreState;
+  readonly fit: number;
+  readonly temperature: Temperature;
+  readonly temperatureSince: Date | null;
+  readonly nextChangeAt: Date | null;
+  readonly interestKeys: { readonly engagement: number | null; readonly intent: number | null };
+}
+
+/** A stored transition. */
+export interface StoredTransition extends Transition {
+  readonly id: number;
+  readonly leadId: string;
+}
+
+export interface ScoringStore {
+  /** The newest published model. The 0002 migration stores the b2b preset as version 1. */
+  activeModel(): Promise<ScoringModel>;
+  /**
+   * Locks these leads (`for no key update`, in id order so that concurrent batches cannot
+   * deadlock) and returns them with their scoring state. Must run inside a transaction.
+   */
+  lockForScoring(leadIds: readonly string[]): Promise<Map<string, ScoredRow>>;
+  /** Scoring state of these leads, without locking (for reads). */
+  statesOf(leadIds: readonly string[]): Promise<Map<string, ScoreState | null>>;
+  /** Writes state and derived columns for many leads in one statement. */
+  save(updates: readonly ScoreUpdate[]): Promise<void>;
+  /** Appends transitions for any leads in one statement. */
+  addTransitions(transitions: readonly { leadId: string; transition: Transition }[]): Promise<void>;
+  /** A lead's transitions, oldest first. */
+  transitionsOf(leadId: string): Promise<StoredTransition[]>;
+  /** All of a lead's events in (occurredAt, id) order: for recompute and explanations. */
+  eventsInOrder(leadId: string): Promise<ActivityEvent[]>;
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+function toScoredRow(row: LeadRow): ScoredRow {
+  return {
+    lead: toLead(row),
+    state: (row.score_state as ScoreState | null) ?? null,
+    temperature: row.temperature,
+    temperatureSince: row.temperature_since,
+  };
+}
+
+export function scoringStore(db: Db): ScoringStore {
+  return {
+    activeModel: async () => {
+      const row = await db
+        .selectFrom('scoring_models')
+        .select('document')
+        .where('state', '=', 'published')
+        .orderBy('version', 'desc')
+        .limit(1)
+        .executeTakeFirstOrThrow();
+      return row.document as ScoringModel;
+    },
+    lockForScoring: async (leadIds) => {
+      if (leadIds.length === 0) return new Map();
+      const rows = await db
+        .selectFrom('leads')
+        .selectAll()
+        .where('id', 'in', [...new Set(leadIds)])
+        .orderBy('id')
+        .forNoKeyUpdate()
+        .execute();
+      return new Map(rows.map((row) => [row.id, toScoredRow(row)]));
+    },
+    statesOf: async (leadIds) => {
+      if (leadIds.length === 0) return new Map();
+      const rows = await db
+        .selectFrom('leads')
+        .select(['id', 'score_state'])
+        .where('id', 'in', [...new Set(leadIds)])
+        .execute();
+      return new Map(rows.map((r) => [r.id, (r.score_state as ScoreState | null) ?? null]));
+    },
+    save: async (updates) => {
+      if (updates.length === 0) return;
+      const iso = (d: Date | null) => (d === null ? null : d.toISOString());
+      await sql`
+        update leads set
+          score_state = v.state,
+          model_version = v.model_version,
+          fit = v.fit,
+          temperature = v.temperature,
+          temperature_since = v.since,
+          next_change_at = v.next_change_at,
+          interest_key_engagement = v.key_engagement,
+          interest_key_intent = v.key_intent
+        from unnest(
+          ${updates.map((u) => u.leadId)}::uuid[],
+          ${updates.map((u) => JSON.stringify(u.state))}::jsonb[],
+          ${updates.map((u) => u.state.modelVersion)}::int4[],
+          ${updates.map((u) => u.fit)}::numeric[],
+          ${updates.map((u) => u.temperature)}::text[],
+          ${updates.map((u) => iso(u.temperatureSince))}::timestamptz[],
+          ${updates.map((u) => iso(u.nextChangeAt))}::timestamptz[],
+          ${updates.map((u) => u.interestKeys.engagement)}::float8[],
+          ${updates.map((u) => u.interestKeys.intent)}::float8[]
+        ) as v(id, state, model_version, fit, temperature, since, next_change_at, key_engagement, key_intent)
+        where leads.id = v.id`.execute(db);
+    },
+    addTransitions: async (transitions) => {
+      if (transitions.length === 0) return;
+      await sql`
+        insert into lead_transitions (lead_id, from_temperature, to_temperature, at, cause, model_version, suggest_let_go)
+        select * from unnest(
+          ${transitions.map((t) => t.leadId)}::uuid[],
+          ${transitions.map((t) => t.transition.from)}::text[],
+          ${transitions.map((t) => t.transition.to)}::text[],
+          ${transitions.map((t) => t.transition.at.toISOString())}::timestamptz[],
+          ${transitions.map((t) => JSON.stringify(t.transition.cause))}::jsonb[],
+          ${transitions.map((t) => t.transition.modelVersion)}::int4[],
+          ${transitions.map((t) => t.transition.suggestLetGo)}::bool[])`.execute(db);
+    },
+    transitionsOf: async (leadId) => {
+      const rows = await db
+        .selectFrom('lead_transitions')
+        .selectAll()
+        .where('lead_id', '=', leadId)
+        .orderBy('at')
+        .orderBy('id')
+        .execute();
+      return rows.map((r) => ({
+        id: r.id,
+        leadId: r.lead_id,
+        from: r.from_temperature as Temperature,
+        to: r.to_temperature as Temperature,
+        at: r.at,
+        cause: r.cause as TransitionCause,
+        modelVersion: r.model_version,
+        suggestLetGo: r.suggest_let_go,
+      }));
+    },
+    eventsInOrder: async (leadId) =>
+      (
+        await db
+          .selectFrom('events')
+          .selectAll()
+          .where('lead_id', '=', leadId)
+          .orderBy('occurred_at')
+          .orderBy('id')
+          .execute()
+      ).map(toEvent),
+  };
+}
