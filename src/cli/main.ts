@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { KEY_ROLES, USER_ROLES } from '../domain/access.js';
 import { LEAD_STATUSES } from '../domain/lead.js';
+import { TEMPERATURES } from '../domain/scoring/model.js';
 import { VERSION } from '../main.js';
 import { addUser, createKey, listKeys, revokeKey } from './commands/access.js';
 import { leadCommand, leadsCommand } from './commands/leads.js';
@@ -62,6 +63,9 @@ export function buildProgram(io: Io): Command {
     .addOption(new Option('--status <status>', 'only this status').choices(LEAD_STATUSES))
     .option('--owner <id>', 'only this owner (a user id, or "none")')
     .option('--source <source>', 'only this source')
+    .addOption(
+      new Option('--temperature <temperature>', 'only this stored temperature').choices(TEMPERATURES),
+    )
     .option('--search <text>', 'words matched against name, email, company, title, phone')
     .option(
       '--sort <field>',
@@ -74,7 +78,7 @@ export function buildProgram(io: Io): Command {
 
   program
     .command('lead')
-    .description('show one lead by id or email, with its latest events')
+    .description('show one lead by id or email: its scores, why (the explanation) and its latest events')
     .argument('<id-or-email>')
     .option('--json', 'print JSON')
     .action((reference: string, options) => leadCommand(io, reference, options));

@@ -18,6 +18,7 @@ export type Permission =
   | 'leads:write'
   | 'leads:read'
   | 'leads:delete'
+  | 'leads:qualify'
   | 'events:write'
   | 'events:read'
   | 'users:manage'
@@ -28,6 +29,8 @@ const POLICY: Record<Permission, readonly KeyRole[]> = {
   'leads:read': ['admin', 'manager', 'rep'],
   // Erasure removes a person's whole history: managers and admins only (SPEC §6 privacy).
   'leads:delete': ['admin', 'manager'],
+  // Qualification is a rep's judgement: ingest keys may not set it.
+  'leads:qualify': ['admin', 'manager', 'rep'],
   'events:write': ['admin', 'manager', 'rep', 'ingest'],
   'events:read': ['admin', 'manager', 'rep'],
   'users:manage': ['admin'],

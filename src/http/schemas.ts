@@ -1,5 +1,6 @@
 import Type from 'typebox';
 import { LEAD_STATUSES } from '../domain/lead.js';
+import { TEMPERATURES } from '../domain/scoring/model.js';
 
 // Response schemas are the list of fields allowed to leave the server: the serialiser drops
 // anything not named here, so a new column never leaks by accident.
@@ -36,6 +37,12 @@ export const LeadView = Type.Object(
     createdAt: DateTime(),
     updatedAt: DateTime(),
     lastActivityAt: NullableDateTime('Time of the latest event.'),
+    fit: Type.Number({ description: 'Fit score 0–100: who the lead is.' }),
+    interest: Type.Number({ description: 'Interest score 0–100 at the time of the request (decays).' }),
+    temperature: Type.Enum(TEMPERATURES, {
+      description: 'cold, cool, warm or hot at the time of the request (SPEC §2 Temperature).',
+    }),
+    modelVersion: Type.Integer({ description: 'The scoring model version that produced the scores.' }),
   },
   { $id: 'Lead' },
 );
@@ -61,3 +68,130 @@ export const EventView = Type.Object(
 );
 
 export const IdParams = Type.Object({ id: Type.String({ format: 'uuid', description: 'The id.' }) });
+
+const Evidence = Type.Object({
+  value: Type.Enum(['yes', 'no', 'unknown']),
+  source: Type.Object(
+    {
+      kind: Type.Enum(['user', 'form', 'rule']),
+      userId: Type.Optional(Type.String()),
+      note: Type.Optional(Type.String()),
+      ruleId: Type.Optional(Type.String()),
+      eventId: Type.Optional(Type.Integer()),
+    },
+    { description: 'Who or what set it: a user, a form answer, or a rule.' },
+  ),
+  at: DateTime(),
+});
+
+const Qualification = Type.Object({
+  criteria: Type.Array(
+    Type.Object({
+      criterion: Type.String(),
+      value: Type.Enum(['yes', 'no', 'unknown']),
+      decidedBy: Type.Union([Evidence, Type.Null()]),
+      outranked: Type.Array(Evidence),
+    }),
+  ),
+  yes: Type.Integer({ description: 'How many criteria are yes.' }),
+  required: Type.Integer({ description: 'How many must be yes.' }),
+  qualified: Type.Boolean(),
+});
+
+const Window = Type.Object({ ruleId: Type.String(), eventId: Type.Integer(), until: DateTime() });
+
+export const ExplanationView = Type.Object(
+  {
+    leadId: Type.String({ format: 'uuid' }),
+    modelVersion: Type.Integer(),
+    at: DateTime('The instant explained.'),
+    fit: Type.Object({
+      score: Type.Number({ description: 'The reported fit: raw clamped to 0–100.' }),
+      raw: Type.Number(),
+      clamp: Type.Enum(['none', 'floor', 'ceiling']),
+      contributions: Type.Array(Type.Object({ ruleId: Type.String(), points: Type.Number() })),
+    }),
+    interest: Type.Object({
+      score: Type.Number({ description: 'The reported interest: sum clamped to 0–100.' }),
+      sum: Type.Number({ description: 'The sum of the decayed contributions before clamping.' }),
+      clamp: Type.Enum(['none', 'floor', 'ceiling']),
+      byGroup: Type.Object({ engagement: Type.Number(), intent: Type.Number(), negative: Type.Number() }),
+      contributions: Type.Array(
+        Type.Object({
+          ruleId: Type.String(),
+          group: Type.Enum(['engagement', 'intent', 'negative']),
+          eventId: Type.Integer(),
+          occurredAt: DateTime(),
+          points: Type.Number({ description: 'Points when the event happened.' }),
+          decayed: Type.Number({ description: 'Decayed to `at`, in hundredths; they add up to `sum`.' }),
+        }),
+      ),
+    }),
+    qualification: Qualification,
+    temperature: Type.Object({
+      temperature: Type.Enum(TEMPERATURES),
+      interest: Type.Number(),
+      fit: Type.Number(),
+      hotBecause: Type.Union([
+        Type.Object({
+          kind: Type.Enum(['interest_and_qualification', 'high_intent']),
+          ruleId: Type.Optional(Type.String()),
+          eventId: Type.Optional(Type.Integer()),
+          until: Type.Optional(DateTime()),
+        }),
+        Type.Null(),
+      ]),
+      warmBecause: Type.Union([Type.Enum(['interest', 'returning_customer']), Type.Null()]),
+      highIntent: Type.Array(Window),
+      returningCustomer: Type.Boolean(),
+      cooledAt: NullableDateTime('For cool and cold leads that were warm or hot: when that ended.'),
+      suggestLetGo: Type.Boolean({ description: 'Cold after the cool period: suggest letting go.' }),
+    }),
+    checks: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        label: Type.String(),
+        passed: Type.Boolean(),
+        value: Type.Union([Type.Number(), Type.Null()]),
+        threshold: Type.Union([Type.Number(), Type.Null()]),
+      }),
+      { description: 'The thresholds and rules behind the temperature, passed or failed.' },
+    ),
+    matchesState: Type.Boolean({
+      description: 'Whether the events rebuild the stored state exactly (false means a stale state).',
+    }),
+  },
+  { $id: 'Explanation' },
+);
+
+export const TransitionView = Type.Object(
+  {
+    id: Type.Integer(),
+    from: Type.Enum(TEMPERATURES),
+    to: Type.Enum(TEMPERATURES),
+    at: DateTime(),
+    cause: Type.Object(
+      {
+        kind: Type.Enum([
+          'event',
+          'decay',
+          'qualification',
+          'rule',
+          'cool_period',
+          'model_publish',
+          'lead_update',
+        ]),
+        eventId: Type.Optional(Type.Integer()),
+        threshold: Type.Optional(Type.String()),
+        criterion: Type.Optional(Type.String()),
+        userId: Type.Optional(Type.String()),
+        ruleId: Type.Optional(Type.String()),
+        version: Type.Optional(Type.Integer()),
+      },
+      { description: 'What caused it: an event, decay, a qualification change, a rule window, …' },
+    ),
+    modelVersion: Type.Integer(),
+    suggestLetGo: Type.Boolean(),
+  },
+  { $id: 'Transition' },
+);

@@ -11,7 +11,7 @@ import { handleError, sendError } from './error-mapping.js';
 import { accessRoutes } from './routes/access-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { leadRoutes } from './routes/lead-routes.js';
-import { EventView, LeadView } from './schemas.js';
+import { EventView, ExplanationView, LeadView, TransitionView } from './schemas.js';
 import { validatorCompiler } from './validation.js';
 
 export interface HttpOptions {
@@ -40,6 +40,8 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions): Pr
     sendError(reply, new HearthError('not_found', `No route ${request.method} ${request.url.split('?')[0]}`)),
   );
   app.addSchema(LeadView);
+  app.addSchema(ExplanationView);
+  app.addSchema(TransitionView);
   app.addSchema(EventView);
 
   await app.register(swagger, {

@@ -17,6 +17,11 @@ export interface LeadQuery {
   /** A user id, or `null` for unassigned leads. */
   readonly ownerId?: string | null;
   readonly source?: string;
+  /**
+   * The stored temperature column: exact as of the lead's last write. Decay between writes is
+   * applied by the sweeper (not yet built); reads of a lead compute the exact value.
+   */
+  readonly temperature?: 'cold' | 'cool' | 'warm' | 'hot';
   /** Words matched as prefixes against name, email, company, job title and phone. */
   readonly text?: string;
   /** Restricts to leads owned by this user or unassigned (a rep's view). */
@@ -160,6 +165,7 @@ function applyFilters(
     q = filter.ownerId === null ? q.where('owner_id', 'is', null) : q.where('owner_id', '=', filter.ownerId);
   }
   if (filter.source !== undefined) q = q.where('source', '=', filter.source);
+  if (filter.temperature !== undefined) q = q.where('temperature', '=', filter.temperature);
   if (filter.visibleTo !== undefined) {
     const userId = filter.visibleTo;
     q = q.where((eb) => eb.or([eb('owner_id', 'is', null), eb('owner_id', '=', userId)]));

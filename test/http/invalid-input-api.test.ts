@@ -275,7 +275,13 @@ describeEachDatabase('invalid input on every route', (env) => {
     {
       what: 'an unknown parameter',
       method: 'GET',
-      url: '/api/v1/leads?temperature=hot',
+      url: '/api/v1/leads?colour=red',
+      path: 'query.colour',
+    },
+    {
+      what: 'a temperature that does not exist',
+      method: 'GET',
+      url: '/api/v1/leads?temperature=boiling',
       path: 'query.temperature',
     },
     {

@@ -399,6 +399,8 @@ describeEachDatabase('leads API', (env) => {
         status: 'lost',
         attributes: { tier: 'gold', score: 3 },
         updatedAt: patched.updatedAt,
+        // A decision-maker title (+15) and no company size (−10) move fit from 25 to 30.
+        fit: 30,
       });
       const stored = await env.app.ctx.store.leads.byId(lead.id);
       expect(stored).toMatchObject({ name: 'Pat Patch', company: 'Acme', phone: null, jobTitle: 'VP Sales' });

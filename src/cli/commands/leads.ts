@@ -1,7 +1,10 @@
 import Table from 'cli-table3';
 import { findLead, listLeads } from '../../app/leads/lead-service.js';
+import { explainLead } from '../../app/scoring/lead-scoring.js';
+import { withScores } from '../../app/scoring/scoring-service.js';
 import { HearthError } from '../../domain/errors.js';
 import { LEAD_STATUSES, type Lead, type LeadStatus } from '../../domain/lead.js';
+import type { Explanation, Temperature } from '../../domain/scoring/index.js';
 import { LEAD_SORT_FIELDS, type LeadSortField } from '../../store/leads.js';
 import { type Io, line, OPERATOR, withApp } from '../runtime.js';
 
@@ -12,6 +15,7 @@ export interface LeadsOptions {
   readonly status?: string;
   readonly owner?: string;
   readonly source?: string;
+  readonly temperature?: Temperature;
   readonly search?: string;
   readonly sort: string;
   readonly limit: string;
@@ -46,15 +50,17 @@ function parseListOptions(options: LeadsOptions) {
 export async function leadsCommand(io: Io, options: LeadsOptions): Promise<void> {
   const { sort, direction, limit } = parseListOptions(options);
   await withApp(io, async (app) => {
-    const page = await listLeads(app.ctx, OPERATOR, {
+    const listed = await listLeads(app.ctx, OPERATOR, {
       ...(options.status !== undefined ? { status: options.status as LeadStatus } : {}),
       ...(options.owner !== undefined ? { ownerId: options.owner === 'none' ? null : options.owner } : {}),
       ...(options.source !== undefined ? { source: options.source } : {}),
+      ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
       ...(options.search !== undefined ? { text: options.search } : {}),
       sort,
       direction,
       limit,
     });
+    const page = { ...listed, leads: await withScores(app.ctx.store, listed.leads, app.ctx.clock()) };
     if (options.json) {
       line(io.out, JSON.stringify(page.leads, null, 2));
       return;
@@ -68,7 +74,7 @@ export async function leadsCommand(io: Io, options: LeadsOptions): Promise<void>
     }
     const table = new Table({
       style: PLAIN,
-      head: ['id', 'email', 'name', 'company', 'status', 'source', 'last activity'],
+      head: ['id', 'email', 'name', 'company', 'status', 'temperature', 'fit', 'interest', 'last activity'],
     });
     for (const lead of page.leads) {
       table.push([
@@ -77,7 +83,9 @@ export async function leadsCommand(io: Io, options: LeadsOptions): Promise<void>
         lead.name ?? '',
         lead.company ?? '',
         lead.status,
-        lead.source ?? '',
+        lead.temperature,
+        lead.fit,
+        lead.interest,
         lead.lastActivityAt?.toISOString() ?? '',
       ]);
     }
@@ -111,16 +119,67 @@ function describeLead(lead: Lead): string {
   return table.toString();
 }
 
+const signed = (n: number) => (n >= 0 ? `+${n}` : `${n}`);
+
+/** The explanation as text: contributions, totals, temperature and why. */
+export function describeExplanation(e: Explanation): string {
+  const lines: string[] = [];
+  const t = e.temperature;
+  const why =
+    t.hotBecause?.kind === 'high_intent'
+      ? `high-intent ${t.hotBecause.ruleId} (event ${t.hotBecause.eventId}) until ${t.hotBecause.until.toISOString()}`
+      : t.hotBecause
+        ? 'interest at or above hot and qualified'
+        : t.warmBecause === 'returning_customer'
+          ? 'returning customer'
+          : t.warmBecause === 'interest'
+            ? 'interest at or above warm'
+            : t.cooledAt
+              ? `cooling since ${t.cooledAt.toISOString()}`
+              : 'no engagement';
+  lines.push(
+    `Temperature: ${t.temperature}${t.suggestLetGo ? ' (suggest letting go)' : ''} — ${why}. Model version ${e.modelVersion}, at ${e.at.toISOString()}.`,
+  );
+  lines.push(
+    `Fit: ${e.fit.score} (sum ${e.fit.raw}${e.fit.clamp === 'none' ? '' : `, clamped at the ${e.fit.clamp}`})`,
+  );
+  for (const c of e.fit.contributions) lines.push(`  ${signed(c.points).padStart(5)}  ${c.ruleId}`);
+  lines.push(
+    `Interest: ${e.interest.score} (sum ${e.interest.sum}${e.interest.clamp === 'none' ? '' : `, clamped at the ${e.interest.clamp}`}; engagement ${e.interest.byGroup.engagement}, intent ${e.interest.byGroup.intent}, negative ${e.interest.byGroup.negative})`,
+  );
+  for (const c of e.interest.contributions) {
+    lines.push(
+      `  ${c.decayed.toFixed(2).padStart(7)}  ${c.ruleId} (${c.group}, ${signed(c.points)} on ${c.occurredAt.toISOString()}, event ${c.eventId})`,
+    );
+  }
+  lines.push(`Qualification: ${e.qualification.yes} of ${e.qualification.required} required yes`);
+  for (const c of e.qualification.criteria) {
+    const source = c.decidedBy?.source;
+    const by =
+      source === undefined
+        ? ''
+        : source.kind === 'user'
+          ? ` (set by ${source.userId}${source.note ? `: ${source.note}` : ''})`
+          : ` (${source.kind} ${source.ruleId})`;
+    lines.push(`  ${c.criterion}: ${c.value}${by}`);
+  }
+  lines.push('Checks:');
+  for (const c of e.checks) lines.push(`  [${c.passed ? 'x' : ' '}] ${c.label}`);
+  return lines.join('\n');
+}
+
 /** `hearth lead ID|EMAIL`: one lead with its latest events. */
 export async function leadCommand(io: Io, reference: string, options: { json?: boolean }): Promise<void> {
   await withApp(io, async (app) => {
     const lead = await findLead(app.ctx, OPERATOR, reference);
     const events = await app.ctx.store.events.forLead(lead.id, { limit: 20 });
+    const explanation = await explainLead(app.ctx, OPERATOR, lead.id);
     if (options.json) {
-      line(io.out, JSON.stringify({ lead, events }, null, 2));
+      line(io.out, JSON.stringify({ lead, explanation, events }, null, 2));
       return;
     }
     line(io.out, describeLead(lead));
+    line(io.out, describeExplanation(explanation));
     line(io.out, events.length === 0 ? 'No events yet.' : `Latest ${events.length} events:`);
     for (const event of events) {
       line(io.out, `  ${event.occurredAt.toISOString()}  ${event.type}  ${JSON.stringify(event.properties)}`);

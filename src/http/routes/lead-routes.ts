@@ -4,7 +4,15 @@ import type { AppContext } from '../../app/context.js';
 import { listLeadEvents } from '../../app/events/lead-events.js';
 import { LeadInput, LeadPatch } from '../../app/leads/lead-schemas.js';
 import { eraseLead, getLead, listLeads, updateLead, upsertLead } from '../../app/leads/lead-service.js';
-import { LEAD_STATUSES } from '../../domain/lead.js';
+import {
+  explainLead,
+  leadTransitions,
+  QualificationInput,
+  setQualification,
+} from '../../app/scoring/lead-scoring.js';
+import { withScores } from '../../app/scoring/scoring-service.js';
+import { LEAD_STATUSES, type Lead } from '../../domain/lead.js';
+import { TEMPERATURES } from '../../domain/scoring/model.js';
 import { LEAD_SORT_FIELDS, type LeadCursor, type LeadSortField } from '../../store/leads.js';
 import { principalOf } from '../auth.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
@@ -23,6 +31,12 @@ const ListQuery = Type.Object(
       }),
     ),
     source: Type.Optional(Type.String({ maxLength: 100 })),
+    temperature: Type.Optional(
+      Type.Enum(TEMPERATURES, {
+        description:
+          'Stored temperature, exact as of the last write to the lead; the sweeper will keep it exact between writes.',
+      }),
+    ),
     q: Type.Optional(
       Type.String({
         maxLength: 200,
@@ -55,6 +69,7 @@ const isEventPosition = (v: unknown): v is { occurredAt: string; id: number } =>
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 
 export function leadRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+  const scored = async (lead: Lead) => (await withScores(ctx.store, [lead], ctx.clock()))[0];
   return async (app) => {
     app.post(
       '/leads',
@@ -81,7 +96,7 @@ export function leadRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         const principal = principalOf(request);
         const { lead, created } = await onBody(upsertLead(ctx, principal, request.body));
         if (principal.role === 'ingest') return reply.status(202).send({ id: lead.id, created });
-        return reply.status(created ? 201 : 200).send(lead);
+        return reply.status(created ? 201 : 200).send(await scored(lead));
       },
     );
 
@@ -104,13 +119,17 @@ export function leadRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           ...(query.status !== undefined ? { status: query.status } : {}),
           ...(query.owner !== undefined ? { ownerId: query.owner === 'none' ? null : query.owner } : {}),
           ...(query.source !== undefined ? { source: query.source } : {}),
+          ...(query.temperature !== undefined ? { temperature: query.temperature } : {}),
           ...(query.q !== undefined ? { text: query.q } : {}),
           sort,
           direction: sortParam.startsWith('-') ? 'desc' : 'asc',
           limit: query.limit ?? 50,
           ...(query.cursor !== undefined ? { after: decodeCursor(query.cursor, isLeadCursor) } : {}),
         });
-        return { data: page.leads, nextCursor: page.next && encodeCursor(page.next) };
+        return {
+          data: await withScores(ctx.store, page.leads, ctx.clock()),
+          nextCursor: page.next && encodeCursor(page.next),
+        };
       },
     );
 
@@ -125,7 +144,7 @@ export function leadRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           response: { 200: Type.Ref('Lead'), ...errors },
         },
       },
-      async (request) => getLead(ctx, principalOf(request), request.params.id),
+      async (request) => scored(await getLead(ctx, principalOf(request), request.params.id)),
     );
 
     app.patch(
@@ -140,7 +159,8 @@ export function leadRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           response: { 200: Type.Ref('Lead'), ...errors },
         },
       },
-      async (request) => onBody(updateLead(ctx, principalOf(request), request.params.id, request.body)),
+      async (request) =>
+        scored(await onBody(updateLead(ctx, principalOf(request), request.params.id, request.body))),
     );
 
     app.delete(
@@ -198,6 +218,49 @@ export function leadRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             page.next && encodeCursor({ occurredAt: page.next.occurredAt.toISOString(), id: page.next.id }),
         };
       },
+    );
+
+    app.get(
+      '/leads/:id/explanation',
+      {
+        config: { permission: 'leads:read' },
+        schema: {
+          tags: ['leads', 'scoring'],
+          summary: 'Why a lead has its scores and temperature now: contributions, clamping, checks',
+          params: IdParams,
+          response: { 200: Type.Ref('Explanation'), ...errors },
+        },
+      },
+      async (request) => explainLead(ctx, principalOf(request), request.params.id),
+    );
+
+    app.get(
+      '/leads/:id/transitions',
+      {
+        config: { permission: 'leads:read' },
+        schema: {
+          tags: ['leads', 'scoring'],
+          summary: "A lead's temperature changes, oldest first",
+          params: IdParams,
+          response: { 200: Type.Object({ data: Type.Array(Type.Ref('Transition')) }), ...errors },
+        },
+      },
+      async (request) => ({ data: await leadTransitions(ctx, principalOf(request), request.params.id) }),
+    );
+
+    app.put(
+      '/leads/:id/qualification',
+      {
+        config: { permission: 'leads:qualify' },
+        schema: {
+          tags: ['leads', 'scoring'],
+          summary: 'Set qualification criteria (yes, no, unknown; null clears) as the acting user',
+          params: IdParams,
+          body: QualificationInput,
+          response: { 200: Type.Ref('Explanation'), ...errors },
+        },
+      },
+      async (request) => onBody(setQualification(ctx, principalOf(request), request.params.id, request.body)),
     );
   };
 }
