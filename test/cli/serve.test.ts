@@ -23,12 +23,8 @@ function startServer(env: Record<string, string>): Promise<Running> {
     child.stderr?.on('data', (chunk: Buffer) => {
       banner += chunk.toString();
       const match = /running on (http:\/\/localhost:\d+)/.exec(banner);
-      // Wait for the whole banner: the key block, when there is one, follows the URL lines.
-      if (
-        match &&
-        /API docs: .*\n/.test(banner) &&
-        (!banner.includes('First start') || /Add people with/.test(banner))
-      ) {
+      // The docs line is the banner's last: by then the key block, if any, has been printed.
+      if (match && /API docs: .*\n/.test(banner)) {
         resolve({ child, url: match[1] as string, banner });
       }
     });

@@ -22,10 +22,9 @@ export async function serve(io: Io): Promise<void> {
   const shownHost = config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host;
   const database =
     app.database.kind === 'embedded' ? `embedded database in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)';
-  line(io.err, `Hearth is running on http://${shownHost}:${port} with the ${database}.`);
-  line(io.err, `API docs: http://${shownHost}:${port}/api/docs`);
+  // The key block comes first and the "running" lines last, so that whoever waits for the
+  // banner (a person, a supervisor, a test) has read everything once it sees the docs line.
   if (firstKey) {
-    line(io.err);
     line(io.err, 'First start: an admin API key was created for you. It is shown this once; keep it safe:');
     line(io.err);
     line(io.err, `    ${firstKey}`);
@@ -36,6 +35,8 @@ export async function serve(io: Io): Promise<void> {
     );
     line(io.err);
   }
+  line(io.err, `Hearth is running on http://${shownHost}:${port} with the ${database}.`);
+  line(io.err, `API docs: http://${shownHost}:${port}/api/docs`);
 
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
