@@ -22,7 +22,10 @@ export type Permission =
   | 'events:write'
   | 'events:read'
   | 'users:manage'
-  | 'keys:manage';
+  | 'keys:manage'
+  | 'model:read'
+  | 'model:draft'
+  | 'model:publish';
 
 const POLICY: Record<Permission, readonly KeyRole[]> = {
   'leads:write': ['admin', 'manager', 'rep', 'ingest'],
@@ -35,6 +38,11 @@ const POLICY: Record<Permission, readonly KeyRole[]> = {
   'events:read': ['admin', 'manager', 'rep'],
   'users:manage': ['admin'],
   'keys:manage': ['admin'],
+  // The model decides every lead's temperature: managers shape it, only admins make it live
+  // (a publish rescores every lead).
+  'model:read': ['admin', 'manager'],
+  'model:draft': ['admin', 'manager'],
+  'model:publish': ['admin'],
 };
 
 export function isAllowed(principal: Principal, permission: Permission): boolean {

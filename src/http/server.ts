@@ -11,6 +11,7 @@ import { handleError, sendError } from './error-mapping.js';
 import { accessRoutes } from './routes/access-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { leadRoutes } from './routes/lead-routes.js';
+import { modelRoutes } from './routes/model-routes.js';
 import { EventView, ExplanationView, LeadView, TransitionView } from './schemas.js';
 import { validatorCompiler } from './validation.js';
 
@@ -104,7 +105,7 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions): Pr
     app.swagger(),
   );
 
-  for (const routes of [leadRoutes, eventRoutes, accessRoutes]) {
+  for (const routes of [leadRoutes, eventRoutes, accessRoutes, modelRoutes]) {
     await app.register(routes(ctx), { prefix: '/api/v1' });
   }
   return app;

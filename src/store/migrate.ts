@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as core from './migrations/0001_core.js';
 import * as scoring from './migrations/0002_scoring.js';
+import * as modelPublish from './migrations/0003_model_publish.js';
 import type { Database } from './schema.js';
 
 // Listed in code rather than read from a folder so that the built package and the sources agree
@@ -8,6 +9,7 @@ import type { Database } from './schema.js';
 const MIGRATIONS: Record<string, Migration> = {
   '0001_core': core,
   '0002_scoring': scoring,
+  '0003_model_publish': modelPublish,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -11,6 +11,7 @@ export interface Database {
   settings: SettingsTable;
   scoring_models: ScoringModelsTable;
   lead_transitions: LeadTransitionsTable;
+  model_publish_jobs: ModelPublishJobsTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -77,6 +78,18 @@ export interface ScoringModelsTable {
   state: 'draft' | 'published';
   created_at: DefaultedTimestamp;
   published_at: Timestamp | null;
+  published_by: string | null;
+}
+
+export interface ModelPublishJobsTable {
+  id: Generated<number>;
+  version: number;
+  state: 'running' | 'done';
+  total: number;
+  done: Generated<number>;
+  moved: ColumnType<Record<string, number>, string | undefined, string>;
+  created_at: DefaultedTimestamp;
+  finished_at: Timestamp | null;
   published_by: string | null;
 }
 

@@ -3,6 +3,7 @@ import { type ApiKeyStore, apiKeyStore } from './api-keys.js';
 import { type AuditStore, auditStore } from './audit.js';
 import { type EventStore, eventStore } from './events.js';
 import { type LeadStore, leadStore } from './leads.js';
+import { type ModelStore, modelStore } from './models.js';
 import type { Database } from './schema.js';
 import { type ScoringStore, scoringStore } from './scoring.js';
 import { type SettingsStore, settingsStore } from './settings.js';
@@ -26,6 +27,7 @@ export interface Store {
   readonly audit: AuditStore;
   readonly settings: SettingsStore;
   readonly scoring: ScoringStore;
+  readonly models: ModelStore;
   transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>;
   /** True when the database answers a trivial query. */
   ping(): Promise<boolean>;
@@ -42,6 +44,7 @@ export function createStore(db: Kysely<Database> | Transaction<Database>): Store
     audit: auditStore(db),
     settings: settingsStore(db),
     scoring: scoringStore(db),
+    models: modelStore(db),
     transaction: (work) =>
       db.isTransaction ? work(store) : db.transaction().execute((tx) => work(createStore(tx))),
     ping: async () => {
