@@ -5,6 +5,7 @@ import { TEMPERATURES } from '../domain/scoring/model.js';
 import { VERSION } from '../main.js';
 import { addUser, createKey, listKeys, revokeKey } from './commands/access.js';
 import { leadCommand, leadsCommand } from './commands/leads.js';
+import { publishCommand, schemaCommand, showCommand, validateCommand } from './commands/model.js';
 import { serve } from './commands/serve.js';
 import { exportCommand, importCommand } from './commands/transfer.js';
 import { reportError } from './errors.js';
@@ -83,6 +84,29 @@ export function buildProgram(io: Io): Command {
     .option('--json', 'print JSON')
     .action((reference: string, options) => leadCommand(io, reference, options));
 
+  const model = program.command('model').description('the scoring model: validate, show, publish, schema');
+  model
+    .command('validate')
+    .description(
+      'check a model document (JSON or YAML); prints each problem with its path, exit 2 on problems',
+    )
+    .argument('<file>')
+    .action((file: string) => validateCommand(io, file));
+  model
+    .command('show')
+    .description('the active model, the draft and the version history')
+    .option('--json', 'print JSON')
+    .action((options) => showCommand(io, options));
+  model
+    .command('publish')
+    .description('validate FILE (or take the draft), publish it as the next version and rescore every lead')
+    .argument('[file]', 'a model document (JSON or YAML); without it, the draft')
+    .action((file: string | undefined) => publishCommand(io, file));
+  model
+    .command('schema')
+    .description('print the JSON Schema of model documents (docs/scoring-model.schema.json)')
+    .action(() => schemaCommand(io));
+
   const users = program.command('users').description('manage users');
   users
     .command('add')
@@ -111,7 +135,13 @@ export function buildProgram(io: Io): Command {
     .argument('<id>')
     .action((id: string) => revokeKey(io, id));
 
-  for (const command of [program, ...program.commands, ...users.commands, ...keys.commands]) {
+  for (const command of [
+    program,
+    ...program.commands,
+    ...model.commands,
+    ...users.commands,
+    ...keys.commands,
+  ]) {
     command
       .exitOverride()
       .configureOutput({ writeOut: (t) => io.out.write(t), writeErr: (t) => io.err.write(t) });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderConfigDoc } from '../../src/config.js';
 import { ERROR_CODES } from '../../src/domain/errors.js';
+import { renderModelSchema } from '../../src/domain/scoring/model-schema.js';
 import { renderOpenApiDocument } from '../support/openapi.js';
 
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
@@ -13,6 +14,10 @@ describe('committed generated files', () => {
 
   it('docs/openapi.json is the document the server publishes (run `npm run generate`)', async () => {
     expect(read('docs/openapi.json')).toBe(await renderOpenApiDocument());
+  });
+
+  it('docs/scoring-model.schema.json is the schema `hearth model schema` prints (run `npm run generate`)', () => {
+    expect(read('docs/scoring-model.schema.json')).toBe(renderModelSchema());
   });
 
   it('docs/errors.md describes every error code', () => {

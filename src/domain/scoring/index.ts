@@ -19,7 +19,7 @@ export { type FitContribution, type FitScore, fitScore } from './fit.js';
 export { type InterestKeys, interestKeys, valueFromKey } from './hot-list.js';
 export { firstInstantBelow, interestScore } from './interest.js';
 export * from './model.js';
-export { ScoringModelSchema, scoringModelJsonSchema } from './model-schema.js';
+export { renderModelSchema, ScoringModelSchema, scoringModelJsonSchema } from './model-schema.js';
 export { b2bModel, DEFAULT_PRESET, ecommerceModel, PRESETS, type PresetName } from './presets.js';
 export {
   type CriterionEvidence,

@@ -202,3 +202,8 @@ export function scoringModelJsonSchema(): Record<string, unknown> {
 // the schema admits a document those types do not describe.
 type SchemaAgreesWithTypes = Static<typeof ScoringModelSchema> extends ScoringModel ? true : never;
 export const schemaAgreesWithTypes: SchemaAgreesWithTypes = true;
+
+/** `scoringModelJsonSchema()` as the text of docs/scoring-model.schema.json and `hearth model schema`. */
+export function renderModelSchema(): string {
+  return `${JSON.stringify(scoringModelJsonSchema(), null, 2)}\n`;
+}
