@@ -244,6 +244,7 @@ export function modelStore(db: Db): ModelStore {
         state: (row.score_state as ScoreState | null) ?? null,
         temperature: row.temperature,
         temperatureSince: row.temperature_since,
+        scoredAt: row.scored_at,
       }));
     },
     eventsOf: async (leadIds) => {

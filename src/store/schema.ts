@@ -68,6 +68,7 @@ export interface LeadsTable {
   temperature: Generated<'cold' | 'cool' | 'warm' | 'hot'>;
   temperature_since: Timestamp | null;
   next_change_at: Timestamp | null;
+  scored_at: Timestamp | null;
   interest_key_engagement: number | null;
   interest_key_intent: number | null;
 }

@@ -18,6 +18,8 @@ export interface ScoredRow {
   readonly state: ScoreState | null;
   readonly temperature: Temperature;
   readonly temperatureSince: Date | null;
+  /** When the stored temperature was computed (null for rows never scored). */
+  readonly scoredAt: Date | null;
 }
 
 /** What a scoring write stores for one lead: the state and the columns derived from it. */
@@ -28,6 +30,8 @@ export interface ScoreUpdate {
   readonly temperature: Temperature;
   readonly temperatureSince: Date | null;
   readonly nextChangeAt: Date | null;
+  /** The instant the stored temperature is exact at. */
+  readonly scoredAt: Date;
   readonly interestKeys: { readonly engagement: number | null; readonly intent: number | null };
 }
 
@@ -45,6 +49,13 @@ export interface ScoringStore {
    * deadlock) and returns them with their scoring state. Must run inside a transaction.
    */
   lockForScoring(leadIds: readonly string[]): Promise<Map<string, ScoredRow>>;
+  /**
+   * Claims up to `limit` leads whose temperature changes by itself at or before `now`, soonest
+   * first (`for no key update skip locked`: two sweepers never take the same lead, and ingest
+   * waits for the chunk). Leads still scored by a model older than `modelVersion` are left to the
+   * publish job's rescore. Must run inside a transaction.
+   */
+  claimDue(now: Date, limit: number, modelVersion: number): Promise<ScoredRow[]>;
   /** Scoring state of these leads, without locking (for reads). */
   statesOf(leadIds: readonly string[]): Promise<Map<string, ScoreState | null>>;
   /** Writes state and derived columns for many leads in one statement. */
@@ -65,6 +76,7 @@ function toScoredRow(row: LeadRow): ScoredRow {
     state: (row.score_state as ScoreState | null) ?? null,
     temperature: row.temperature,
     temperatureSince: row.temperature_since,
+    scoredAt: row.scored_at,
   };
 }
 
@@ -91,6 +103,20 @@ export function scoringStore(db: Db): ScoringStore {
         .execute();
       return new Map(rows.map((row) => [row.id, toScoredRow(row)]));
     },
+    claimDue: async (now, limit, modelVersion) => {
+      const rows = await db
+        .selectFrom('leads')
+        .selectAll()
+        .where('next_change_at', '<=', now)
+        .where('model_version', '>=', modelVersion)
+        .orderBy('next_change_at')
+        .orderBy('id')
+        .limit(limit)
+        .forNoKeyUpdate()
+        .skipLocked()
+        .execute();
+      return rows.map(toScoredRow);
+    },
     statesOf: async (leadIds) => {
       if (leadIds.length === 0) return new Map();
       const rows = await db
@@ -111,6 +137,7 @@ export function scoringStore(db: Db): ScoringStore {
           temperature = v.temperature,
           temperature_since = v.since,
           next_change_at = v.next_change_at,
+          scored_at = v.scored_at,
           interest_key_engagement = v.key_engagement,
           interest_key_intent = v.key_intent
         from unnest(
@@ -121,9 +148,10 @@ export function scoringStore(db: Db): ScoringStore {
           ${updates.map((u) => u.temperature)}::text[],
           ${updates.map((u) => iso(u.temperatureSince))}::timestamptz[],
           ${updates.map((u) => iso(u.nextChangeAt))}::timestamptz[],
+          ${updates.map((u) => u.scoredAt.toISOString())}::timestamptz[],
           ${updates.map((u) => u.interestKeys.engagement)}::float8[],
           ${updates.map((u) => u.interestKeys.intent)}::float8[]
-        ) as v(id, state, model_version, fit, temperature, since, next_change_at, key_engagement, key_intent)
+        ) as v(id, state, model_version, fit, temperature, since, next_change_at, scored_at, key_engagement, key_intent)
         where leads.id = v.id`.execute(db);
     },
     addTransitions: async (transitions) => {

@@ -60,6 +60,7 @@ export function scoreUpdate(
     temperatureSince:
       previous.temperature === reading.temperature && previous.since !== null ? previous.since : now,
     nextChangeAt: nextScheduledChange(state, lead, model, now)?.at ?? null,
+    scoredAt: now,
     interestKeys: interestKeys(state, model),
   };
 }
