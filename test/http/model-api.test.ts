@@ -238,6 +238,8 @@ describeEachDatabase('the scoring model lifecycle through the API', (env) => {
     );
     expect(overview.draft).toBeNull();
     expect(overview.active.document.temperature.hot).toBe(b2bModel.temperature.hot);
+    const audit = await env.app.ctx.store.audit.forEntity('scoring_model', String(version));
+    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['model.draft', 'model.publish']));
     const noDraft = await server.inject({
       method: 'POST',
       url: '/api/v1/model/publish',
@@ -264,6 +266,11 @@ describeEachDatabase('the scoring model lifecycle through the API', (env) => {
     // One chunk of one lead, as if the process stopped after it; then another run finishes.
     const partial = await runPublishJob(env.app.ctx, first.job.id, { chunk: 1, stopAfter: 1 });
     expect(partial).toMatchObject({ state: 'running', done: 1 });
+    // Two workers at once, a lead per chunk: each lead is claimed once, so done ends at total.
+    await Promise.all([
+      runPublishJob(env.app.ctx, first.job.id, { chunk: 1 }),
+      runPublishJob(env.app.ctx, first.job.id, { chunk: 1 }),
+    ]);
     const finished = await runPublishJob(env.app.ctx, first.job.id);
     expect(finished).toMatchObject({ state: 'done', done: first.job.total });
     const again = await publishModel(env.app.ctx, adminActor, b2bModel);
