@@ -5,7 +5,13 @@ import { TEMPERATURES } from '../domain/scoring/model.js';
 import { VERSION } from '../main.js';
 import { addUser, createKey, listKeys, revokeKey } from './commands/access.js';
 import { leadCommand, leadsCommand } from './commands/leads.js';
-import { publishCommand, schemaCommand, showCommand, validateCommand } from './commands/model.js';
+import {
+  publishCommand,
+  rescoreCommand,
+  schemaCommand,
+  showCommand,
+  validateCommand,
+} from './commands/model.js';
 import { serve } from './commands/serve.js';
 import { exportCommand, importCommand } from './commands/transfer.js';
 import { reportError } from './errors.js';
@@ -102,6 +108,10 @@ export function buildProgram(io: Io): Command {
     .description('validate FILE (or take the draft), publish it as the next version and rescore every lead')
     .argument('[file]', 'a model document (JSON or YAML); without it, the draft')
     .action((file: string | undefined) => publishCommand(io, file));
+  model
+    .command('rescore')
+    .description('finish the rescore of a publish that was interrupted (a stop or a crash)')
+    .action(() => rescoreCommand(io));
   model
     .command('schema')
     .description('print the JSON Schema of model documents (docs/scoring-model.schema.json)')

@@ -90,6 +90,10 @@ describeCliOnEachDatabase('hearth model', (cli) => {
     expect(json.active.version).toBe(2);
     expect(json.history.map((h) => h.version)).toEqual([2, 1]);
 
+    const resumed = await cli.run(['model', 'rescore']);
+    expect(resumed.status).toBe(0);
+    expect(resumed.stdout).toContain('No publish is being rescored.');
+
     // Without a file and without a draft there is nothing to publish.
     const nothing = await cli.run(['model', 'publish']);
     expect(nothing.status).toBe(3);

@@ -84,7 +84,7 @@ export async function publishModel(
     if (running) {
       throw new HearthError(
         'conflict',
-        `Model version ${running.version} is still being rescored (job ${running.id}: ${running.done} of ${running.total} leads); publish again when it is done`,
+        `Model version ${running.version} is still being rescored (job ${running.id}: ${running.done} of ${running.total} leads); publish again when it is done (if the process running it stopped, \`hearth model rescore\` finishes it)`,
         { jobId: running.id },
       );
     }

@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import { parse as parseYaml } from 'yaml';
-import { modelOverview, publishModel, runPublishJob } from '../../app/scoring/model-lifecycle.js';
+import {
+  modelOverview,
+  publishModel,
+  resumePublishJobs,
+  runPublishJob,
+} from '../../app/scoring/model-lifecycle.js';
 import { HearthError, isHearthError } from '../../domain/errors.js';
 import { type ScoringModel, validateModel } from '../../domain/scoring/index.js';
 import { renderModelSchema } from '../../domain/scoring/model-schema.js';
@@ -122,6 +127,19 @@ export async function publishCommand(io: Io, file: string | undefined): Promise<
     line(
       io.out,
       `version ${model.version}: rescored ${finished.done} of ${finished.total} leads (${finished.state}); ${movedSummary(finished)}`,
+    );
+  });
+}
+
+/** `hearth model rescore`: finishes the rescore of a publish interrupted by a stop or a crash. */
+export async function rescoreCommand(io: Io): Promise<void> {
+  await withApp(io, async (app) => {
+    const job = await resumePublishJobs(app.ctx);
+    line(
+      io.out,
+      job
+        ? `version ${job.version}: rescored ${job.done} of ${job.total} leads (${job.state}); ${movedSummary(job)}`
+        : 'No publish is being rescored.',
     );
   });
 }
