@@ -1,4 +1,6 @@
 import { bootstrapFirstAdminKey } from '../../app/access/access-service.js';
+import { resumePublishJobs } from '../../app/scoring/model-lifecycle.js';
+import { scheduleDueWork } from '../../jobs/due-work.js';
 import { scheduleEmbeddedMaintenance } from '../../jobs/maintenance.js';
 import { buildServer, openApp } from '../../main.js';
 import { configOf, type Io, line } from '../runtime.js';
@@ -9,13 +11,15 @@ export async function serve(io: Io): Promise<void> {
   const app = await openApp(config, { exclusive: true });
   const firstKey = await bootstrapFirstAdminKey(app.ctx);
   const server = await buildServer(app, config, true);
+  const logger = { info: (m: string) => server.log.info(m), error: (m: string) => server.log.error(m) };
   const stopMaintenance =
-    app.database.kind === 'embedded'
-      ? scheduleEmbeddedMaintenance(app.ctx.store, {
-          info: (m) => server.log.info(m),
-          error: (m) => server.log.error(m),
-        })
-      : () => {};
+    app.database.kind === 'embedded' ? scheduleEmbeddedMaintenance(app.ctx.store, logger) : () => {};
+  // Decay transitions land within a minute of their instant; a publish rescore interrupted by a
+  // stop carries on (its progress is in the leads themselves).
+  const stopDueWork = scheduleDueWork(app.ctx, logger);
+  const resumed = resumePublishJobs(app.ctx).catch((error: unknown) =>
+    logger.error(`resuming a model publish failed: ${String(error)}`),
+  );
   await server.listen({ port: config.port, host: config.host });
   const address = server.addresses()[0];
   const port = typeof address === 'object' ? address.port : config.port;
@@ -45,6 +49,9 @@ export async function serve(io: Io): Promise<void> {
   });
   line(io.err, 'Stopping…');
   stopMaintenance();
+  await stopDueWork();
   await server.close();
   await app.close();
+  // A rescore still running fails on the closed pool; it resumes at the next start.
+  await resumed;
 }
