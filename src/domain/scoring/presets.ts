@@ -1,4 +1,4 @@
-import type { ScoringModel } from './model.js';
+import type { InterestRule, ScoringModel } from './model.js';
 
 /**
  * The shipped scoring models. Every number's source is in docs/scoring.md ("Defaults and their
@@ -11,6 +11,52 @@ const FREE_MAIL =
 const DECISION_MAKER =
   '\\b(chief|ceo|cto|cfo|coo|cmo|cio|cro|vp|svp|evp|vice[- ]president|head|director|founder|co-founder|owner|partner|president)\\b';
 const SALES_FORM = '(contact|sales|quote|demo)';
+
+// Interest rules both presets share, written once.
+const pageViewRule: InterestRule = {
+  id: 'page_view',
+  group: 'engagement',
+  type: 'page_view',
+  description: 'Page view +1 (Salesforce AE, Marketo); at most 5 a day (SPEC).',
+  points: 1,
+  cap: { max: 5, per: 'day' },
+};
+
+const emailClickRule: InterestRule = {
+  id: 'email_click',
+  group: 'engagement',
+  type: 'email_click',
+  description: 'Email click +3 (Salesforce AE tracked-link click).',
+  points: 3,
+  cap: { max: 3, per: 'day' },
+};
+
+const emailReplyRule: InterestRule = {
+  id: 'email_reply',
+  group: 'intent',
+  type: 'email_reply',
+  description: 'Replies to an email +10 (Hearth).',
+  points: 10,
+  cap: { max: 1, per: 'day' },
+};
+
+const emailUnsubscribeRule: InterestRule = {
+  id: 'email_unsubscribe',
+  group: 'negative',
+  type: 'email_unsubscribe',
+  description: 'Unsubscribes −25 (Hearth).',
+  points: -25,
+};
+
+const hardBounceRule: InterestRule = {
+  id: 'hard_bounce',
+  group: 'negative',
+  type: 'email_bounce',
+  description: 'Hard bounce −10 (Hearth).',
+  where: { bounce_type: { in: ['hard', 'permanent'] } },
+  points: -10,
+  cap: { max: 1, per: 'ever' },
+};
 
 /** B2B (the default): Salesforce Account Engagement and Marketo point values, Freshsales thresholds. */
 export const b2bModel: ScoringModel = {
@@ -75,14 +121,7 @@ export const b2bModel: ScoringModel = {
     },
   ],
   interest: [
-    {
-      id: 'page_view',
-      group: 'engagement',
-      type: 'page_view',
-      description: 'Page view +1 (Salesforce AE, Marketo); at most 5 a day (SPEC).',
-      points: 1,
-      cap: { max: 5, per: 'day' },
-    },
+    pageViewRule,
     {
       id: 'email_open',
       group: 'engagement',
@@ -91,14 +130,7 @@ export const b2bModel: ScoringModel = {
       points: 1,
       cap: { max: 1, per: 'day' },
     },
-    {
-      id: 'email_click',
-      group: 'engagement',
-      type: 'email_click',
-      description: 'Email click +3 (Salesforce AE tracked-link click).',
-      points: 3,
-      cap: { max: 3, per: 'day' },
-    },
+    emailClickRule,
     {
       id: 'content_download',
       group: 'engagement',
@@ -182,14 +214,7 @@ export const b2bModel: ScoringModel = {
       points: 5,
       cap: { max: 1, per: 'day' },
     },
-    {
-      id: 'email_reply',
-      group: 'intent',
-      type: 'email_reply',
-      description: 'Replies to an email +10 (Hearth).',
-      points: 10,
-      cap: { max: 1, per: 'day' },
-    },
+    emailReplyRule,
     {
       id: 'inbound_call',
       group: 'intent',
@@ -208,22 +233,8 @@ export const b2bModel: ScoringModel = {
       points: 20,
       cap: { max: 1, per: 'day' },
     },
-    {
-      id: 'email_unsubscribe',
-      group: 'negative',
-      type: 'email_unsubscribe',
-      description: 'Unsubscribes −25 (Hearth).',
-      points: -25,
-    },
-    {
-      id: 'hard_bounce',
-      group: 'negative',
-      type: 'email_bounce',
-      description: 'Hard bounce −10 (Hearth).',
-      where: { bounce_type: { in: ['hard', 'permanent'] } },
-      points: -10,
-      cap: { max: 1, per: 'ever' },
-    },
+    emailUnsubscribeRule,
+    hardBounceRule,
     {
       id: 'call_not_interested',
       group: 'negative',
@@ -408,14 +419,7 @@ export const ecommerceModel: ScoringModel = {
     },
   ],
   interest: [
-    {
-      id: 'page_view',
-      group: 'engagement',
-      type: 'page_view',
-      description: 'Page view +1 (Salesforce AE, Marketo); at most 5 a day (SPEC).',
-      points: 1,
-      cap: { max: 5, per: 'day' },
-    },
+    pageViewRule,
     {
       id: 'email_open',
       group: 'engagement',
@@ -424,14 +428,7 @@ export const ecommerceModel: ScoringModel = {
       points: 1,
       cap: { max: 1, per: 'day' },
     },
-    {
-      id: 'email_click',
-      group: 'engagement',
-      type: 'email_click',
-      description: 'Email click +3 (Salesforce AE tracked-link click).',
-      points: 3,
-      cap: { max: 3, per: 'day' },
-    },
+    emailClickRule,
     {
       id: 'newsletter_signup',
       group: 'engagement',
@@ -497,30 +494,9 @@ export const ecommerceModel: ScoringModel = {
       points: 50,
       cap: { max: 1, per: 'day' },
     },
-    {
-      id: 'email_reply',
-      group: 'intent',
-      type: 'email_reply',
-      description: 'Replies to an email +10 (Hearth).',
-      points: 10,
-      cap: { max: 1, per: 'day' },
-    },
-    {
-      id: 'email_unsubscribe',
-      group: 'negative',
-      type: 'email_unsubscribe',
-      description: 'Unsubscribes −25 (Hearth).',
-      points: -25,
-    },
-    {
-      id: 'hard_bounce',
-      group: 'negative',
-      type: 'email_bounce',
-      description: 'Hard bounce −10 (Hearth).',
-      where: { bounce_type: { in: ['hard', 'permanent'] } },
-      points: -10,
-      cap: { max: 1, per: 'ever' },
-    },
+    emailReplyRule,
+    emailUnsubscribeRule,
+    hardBounceRule,
     {
       id: 'app_uninstall',
       group: 'negative',
