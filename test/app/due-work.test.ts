@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runDueWork } from '../../src/app/scoring/due-work.js';
 import { scheduleDueWork } from '../../src/jobs/due-work.js';
 import { describeEachDatabase } from '../support/databases.js';
-import { json, keyFor, testServer, uniqueEmail } from '../support/http.js';
+import { bearer, json, testServer, uniqueEmail } from '../support/http.js';
 
 const DAY = 86_400_000;
 
@@ -20,7 +20,7 @@ describeEachDatabase('the decay sweeper (runDueWork)', (env) => {
 
   beforeAll(async () => {
     server = await testServer(env.app);
-    admin = { authorization: `Bearer ${(await keyFor(env.app, 'admin')).key}` };
+    admin = await bearer(env.app, 'admin');
   });
   afterAll(async () => {
     await server.close();

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/databases.js';
-import { json, keyFor, testServer, uniqueEmail } from '../support/http.js';
+import { bearer, json, testServer, uniqueEmail } from '../support/http.js';
 
 interface OpenApiJson {
   openapi: string;
@@ -17,7 +17,7 @@ describeEachDatabase('health, docs and framework errors', (env) => {
 
   beforeAll(async () => {
     server = await testServer(env.app);
-    admin = { authorization: `Bearer ${(await keyFor(env.app, 'admin')).key}` };
+    admin = await bearer(env.app, 'admin');
   });
 
   it('answers GET /healthz with 200 and no key', async () => {

@@ -3,7 +3,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { publishModel, runPublishJob } from '../../src/app/scoring/model-lifecycle.js';
 import { ecommerceModel } from '../../src/domain/scoring/index.js';
 import { adminActor, describeEachDatabase } from '../support/databases.js';
-import { json, keyFor, testServer, uniqueEmail } from '../support/http.js';
+import { bearer, json, testServer, uniqueEmail } from '../support/http.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -21,8 +21,8 @@ describeEachDatabase(
 
     beforeAll(async () => {
       server = await testServer(env.app);
-      ingest = { authorization: `Bearer ${(await keyFor(env.app, 'ingest')).key}` };
-      admin = { authorization: `Bearer ${(await keyFor(env.app, 'admin')).key}` };
+      ingest = await bearer(env.app, 'ingest');
+      admin = await bearer(env.app, 'admin');
       const { job } = await publishModel(env.app.ctx, adminActor, { ...ecommerceModel, version: 2 });
       await runPublishJob(env.app.ctx, job.id);
     });

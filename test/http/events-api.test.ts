@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/databases.js';
-import { json, keyFor, testServer, uniqueEmail } from '../support/http.js';
+import { bearer, json, testServer, uniqueEmail } from '../support/http.js';
 
 interface IngestBody {
   results: {
@@ -23,7 +23,7 @@ describeEachDatabase('POST /api/v1/events', (env) => {
 
   beforeAll(async () => {
     server = await testServer(env.app);
-    auth = { authorization: `Bearer ${(await keyFor(env.app, 'ingest')).key}` };
+    auth = await bearer(env.app, 'ingest');
   });
 
   it('stores a batch of 1,000 events for 100 leads exactly once, and a re-post stores none', async () => {

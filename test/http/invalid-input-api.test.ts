@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/databases.js';
-import { json, keyFor, testServer, uniqueEmail } from '../support/http.js';
+import { bearer, json, testServer, uniqueEmail } from '../support/http.js';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -64,7 +64,7 @@ describeEachDatabase('invalid input on every route', (env) => {
 
   beforeAll(async () => {
     server = await testServer(env.app);
-    admin = { authorization: `Bearer ${(await keyFor(env.app, 'admin')).key}` };
+    admin = await bearer(env.app, 'admin');
     const email = uniqueEmail('existing');
     const created = await server.inject({
       method: 'POST',

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/databases.js';
-import { json, keyFor, testServer, uniqueEmail } from '../support/http.js';
+import { bearer, json, keyFor, testServer, uniqueEmail } from '../support/http.js';
 
 interface LeadJson {
   id: string;
@@ -60,8 +60,8 @@ describeEachDatabase('leads API', (env) => {
 
   beforeAll(async () => {
     server = await testServer(env.app);
-    admin = { authorization: `Bearer ${(await keyFor(env.app, 'admin')).key}` };
-    ingest = { authorization: `Bearer ${(await keyFor(env.app, 'ingest')).key}` };
+    admin = await bearer(env.app, 'admin');
+    ingest = await bearer(env.app, 'ingest');
   });
 
   const post = (payload: unknown, headers = admin) =>

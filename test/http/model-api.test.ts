@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { publishModel, runPublishJob } from '../../src/app/scoring/model-lifecycle.js';
 import { b2bModel } from '../../src/domain/scoring/index.js';
 import { adminActor, describeEachDatabase } from '../support/databases.js';
-import { json, keyFor, testServer, uniqueEmail } from '../support/http.js';
+import { bearer, json, testServer, uniqueEmail } from '../support/http.js';
 
 const DAY = 86_400_000;
 
@@ -31,10 +31,10 @@ describeEachDatabase('the scoring model lifecycle through the API', (env) => {
 
   beforeAll(async () => {
     server = await testServer(env.app);
-    admin = { authorization: `Bearer ${(await keyFor(env.app, 'admin')).key}` };
-    manager = { authorization: `Bearer ${(await keyFor(env.app, 'manager')).key}` };
-    rep = { authorization: `Bearer ${(await keyFor(env.app, 'rep')).key}` };
-    ingest = { authorization: `Bearer ${(await keyFor(env.app, 'ingest')).key}` };
+    admin = await bearer(env.app, 'admin');
+    manager = await bearer(env.app, 'manager');
+    rep = await bearer(env.app, 'rep');
+    ingest = await bearer(env.app, 'ingest');
   });
   afterAll(async () => {
     await server.close();

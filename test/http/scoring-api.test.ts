@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/databases.js';
-import { json, keyFor, testServer, uniqueEmail } from '../support/http.js';
+import { bearer, json, keyFor, testServer, uniqueEmail } from '../support/http.js';
 
 const DAY = 86_400_000;
 
@@ -46,8 +46,8 @@ describeEachDatabase('scoring through the API (b2b preset)', (env) => {
 
   beforeAll(async () => {
     server = await testServer(env.app);
-    admin = { authorization: `Bearer ${(await keyFor(env.app, 'admin')).key}` };
-    ingest = { authorization: `Bearer ${(await keyFor(env.app, 'ingest')).key}` };
+    admin = await bearer(env.app, 'admin');
+    ingest = await bearer(env.app, 'ingest');
   });
 
   const post = async (payload: object) => {

@@ -40,3 +40,8 @@ export async function keyFor(app: OpenApp, role: KeyRole): Promise<{ key: string
 export function json<T = Record<string, unknown>>(response: LightMyRequestResponse): T {
   return response.json() as T;
 }
+
+/** The Authorization header of a fresh key with the role. */
+export async function bearer(app: OpenApp, role: KeyRole): Promise<{ authorization: string }> {
+  return { authorization: `Bearer ${(await keyFor(app, role)).key}` };
+}
