@@ -18,8 +18,8 @@ export interface LeadQuery {
   readonly ownerId?: string | null;
   readonly source?: string;
   /**
-   * The stored temperature column: exact as of the lead's last write. Decay between writes is
-   * applied by the sweeper (not yet built); reads of a lead compute the exact value.
+   * The stored temperature column: exact at each write; decay between writes reaches it when the
+   * sweeper runs (within 30 s); reads of a lead compute the exact value.
    */
   readonly temperature?: 'cold' | 'cool' | 'warm' | 'hot';
   /** Words matched as prefixes against name, email, company, job title and phone. */
@@ -32,6 +32,10 @@ export interface LeadQuery {
   /** The position after which to continue, as returned by the previous page. */
   readonly after?: LeadCursor;
 }
+
+export type InterestKeyGroup = 'engagement' | 'intent';
+/** The filters of a lead query without its ordering. */
+export type LeadFilter = Omit<LeadQuery, 'sort' | 'direction' | 'limit' | 'after'>;
 
 /** A position in a sorted list: the sort value and id of the last lead seen. */
 export interface LeadCursor {
@@ -78,6 +82,18 @@ export interface LeadStore {
   recordActivity(activity: readonly { leadId: string; at: Date }[]): Promise<void>;
   /** Leads in id order after `afterId`, for streaming exports. */
   batchAfter(afterId: string | null, limit: number): Promise<Lead[]>;
+  /**
+   * One page of the leads with points in a positive interest group, by that group's stored sort
+   * key, highest first (an index scan on `interest_key_<group>`). See app/scoring/interest-ranking.
+   */
+  byInterestKey(
+    group: InterestKeyGroup,
+    filter: LeadFilter,
+    offset: number,
+    limit: number,
+  ): Promise<{ lead: Lead; key: number }[]>;
+  /** Leads with no points in any positive group (interest 0), in id order. */
+  withoutInterestKeys(filter: LeadFilter, limit: number): Promise<Lead[]>;
   count(): Promise<number>;
   /** The email of each of these leads that has one. */
   emailsOf(ids: readonly string[]): Promise<Map<string, string>>;
@@ -157,7 +173,7 @@ function prefixQuery(text: string): string | null {
 
 function applyFilters(
   query: SelectQueryBuilder<Database, 'leads', LeadRow>,
-  filter: LeadQuery,
+  filter: LeadFilter,
 ): SelectQueryBuilder<Database, 'leads', LeadRow> {
   let q = query;
   if (filter.status !== undefined) q = q.where('status', '=', filter.status);
@@ -315,6 +331,26 @@ export function leadStore(db: Db): LeadStore {
         ) as v
         where leads.id = v.id`.execute(db);
     },
+    byInterestKey: async (group, filter, offset, limit) => {
+      const column = group === 'engagement' ? 'interest_key_engagement' : 'interest_key_intent';
+      const rows = await applyFilters(db.selectFrom('leads').selectAll(), filter)
+        .where(column, 'is not', null)
+        .orderBy(column, 'desc')
+        .orderBy('id')
+        .offset(offset)
+        .limit(limit)
+        .execute();
+      return rows.map((row) => ({ lead: toLead(row), key: row[column] as number }));
+    },
+    withoutInterestKeys: async (filter, limit) =>
+      (
+        await applyFilters(db.selectFrom('leads').selectAll(), filter)
+          .where('interest_key_engagement', 'is', null)
+          .where('interest_key_intent', 'is', null)
+          .orderBy('id')
+          .limit(limit)
+          .execute()
+      ).map(toLead),
     batchAfter: async (afterId, limit) => {
       let q = db.selectFrom('leads').selectAll().orderBy('id').limit(limit);
       if (afterId !== null) q = q.where('id', '>', afterId);
