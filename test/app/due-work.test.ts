@@ -4,6 +4,7 @@ import { runDueWork } from '../../src/app/scoring/due-work.js';
 import { scheduleDueWork } from '../../src/jobs/due-work.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { bearer, json, testServer, uniqueEmail } from '../support/http.js';
+import { fitLeadPayload } from '../support/leads.js';
 
 const DAY = 86_400_000;
 
@@ -39,20 +40,11 @@ describeEachDatabase('the decay sweeper (runDueWork)', (env) => {
 
   it('stores hot→warm→cool at the computed instants, and the temperature column follows', async () => {
     env.clock.set('2026-03-02T09:00:00.000Z');
-    const purchase = new Date(env.clock().getTime() + 30 * DAY).toISOString().slice(0, 10);
     const created = await server.inject({
       method: 'POST',
       url: '/api/v1/leads',
       headers: admin,
-      payload: {
-        email: uniqueEmail('hot'),
-        company: 'Acme',
-        industry: 'Software',
-        companySize: 200,
-        jobTitle: 'VP Sales',
-        source: 'website',
-        attributes: { purchase_date: purchase },
-      },
+      payload: fitLeadPayload(env.clock(), { email: uniqueEmail('hot') }),
     });
     const id = json<{ id: string }>(created).id;
     await server.inject({

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/databases.js';
 import { bearer, json, keyFor, testServer, uniqueEmail } from '../support/http.js';
+import { fitLeadPayload } from '../support/leads.js';
 
 const DAY = 86_400_000;
 
@@ -85,21 +86,11 @@ describeEachDatabase('scoring through the API (b2b preset)', (env) => {
 
   /** A lead that fits (fit 62, decision maker) with a purchase date 30 days out. */
   const fitLead = async (overrides: Record<string, unknown> = {}) => {
-    const purchase = new Date(env.clock().getTime() + 30 * DAY).toISOString().slice(0, 10);
     const response = await server.inject({
       method: 'POST',
       url: '/api/v1/leads',
       headers: admin,
-      payload: {
-        email: uniqueEmail('fit'),
-        company: 'Acme',
-        industry: 'Software',
-        companySize: 200,
-        jobTitle: 'VP Sales',
-        source: 'website',
-        attributes: { purchase_date: purchase },
-        ...overrides,
-      },
+      payload: fitLeadPayload(env.clock(), overrides),
     });
     expect(response.statusCode).toBe(201);
     return json<ScoredLead>(response);
