@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from './app/context.js';
+import { Wakeup } from './app/wakeup.js';
 import type { Config } from './config.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { buildHttpServer } from './http/server.js';
@@ -45,6 +46,7 @@ export async function openApp(
     store: createStore(database.db),
     clock: options.clock ?? systemClock,
     limits: { maxBatchSize: config.maxBatchSize },
+    wakeup: new Wakeup(),
   };
   return { ctx, database, close: () => database.close() };
 }

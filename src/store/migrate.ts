@@ -3,6 +3,7 @@ import * as core from './migrations/0001_core.js';
 import * as scoring from './migrations/0002_scoring.js';
 import * as modelPublish from './migrations/0003_model_publish.js';
 import * as scoredAt from './migrations/0004_scored_at.js';
+import * as leadDesk from './migrations/0005_lead_desk.js';
 import type { Database } from './schema.js';
 
 // Listed in code rather than read from a folder so that the built package and the sources agree
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002_scoring': scoring,
   '0003_model_publish': modelPublish,
   '0004_scored_at': scoredAt,
+  '0005_lead_desk': leadDesk,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -12,6 +12,10 @@ export interface Database {
   scoring_models: ScoringModelsTable;
   lead_transitions: LeadTransitionsTable;
   model_publish_jobs: ModelPublishJobsTable;
+  signals: SignalsTable;
+  tasks: TasksTable;
+  first_touch_timers: FirstTouchTimersTable;
+  lead_status_changes: LeadStatusChangesTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -136,6 +140,65 @@ export interface SettingsTable {
   key: string;
   value: Json;
   updated_at: DefaultedTimestamp;
+}
+
+export interface SignalsTable {
+  id: Generated<number>;
+  type: string;
+  lead_id: string | null;
+  payload: Json<Record<string, unknown>>;
+  occurred_at: Timestamp;
+  created_at: Timestamp;
+  dispatched_at: Timestamp | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+}
+
+export interface TasksTable {
+  id: Generated<string>;
+  lead_id: string;
+  kind: 'call' | 'email' | 'meeting' | 'other';
+  title: string;
+  notes: string | null;
+  owner_id: string | null;
+  due_at: Timestamp | null;
+  done_at: Timestamp | null;
+  sla: Generated<boolean>;
+  origin: 'user' | 'speed_to_lead' | 'follow_up' | 'automation';
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  overdue_signalled_at: Timestamp | null;
+}
+
+export interface FirstTouchTimersTable {
+  id: Generated<number>;
+  lead_id: string;
+  transition_id: number;
+  started_at: Timestamp;
+  due_at: Timestamp;
+  owner_id: string | null;
+  task_id: string | null;
+  touched_at: Timestamp | null;
+  touch: string | null;
+  elapsed_ms: number | null;
+  breached_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  closed_reason: string | null;
+}
+
+export interface LeadStatusChangesTable {
+  id: Generated<number>;
+  lead_id: string;
+  from_status: string;
+  to_status: string;
+  at: Timestamp;
+  recorded_at: Timestamp;
+  reason: string | null;
+  value: ColumnType<string | null, number | null, number | null>;
+  currency: string | null;
+  was_hot: boolean;
+  actor: string | null;
 }
 
 export type LeadRow = Selectable<LeadsTable>;

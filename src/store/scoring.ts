@@ -60,8 +60,11 @@ export interface ScoringStore {
   statesOf(leadIds: readonly string[]): Promise<Map<string, ScoreState | null>>;
   /** Writes state and derived columns for many leads in one statement. */
   save(updates: readonly ScoreUpdate[]): Promise<void>;
-  /** Appends transitions for any leads in one statement. */
-  addTransitions(transitions: readonly { leadId: string; transition: Transition }[]): Promise<void>;
+  /** Appends transitions for any leads in one statement, each announced in the outbox. */
+  addTransitions(
+    transitions: readonly { leadId: string; transition: Transition }[],
+    now: Date,
+  ): Promise<void>;
   /** A lead's transitions, oldest first. */
   transitionsOf(leadId: string): Promise<StoredTransition[]>;
   /** All of a lead's events in (occurredAt, id) order: for recompute and explanations. */
@@ -154,18 +157,31 @@ export function scoringStore(db: Db): ScoringStore {
         ) as v(id, state, model_version, fit, temperature, since, next_change_at, scored_at, key_engagement, key_intent)
         where leads.id = v.id`.execute(db);
     },
-    addTransitions: async (transitions) => {
+    addTransitions: async (transitions, now) => {
       if (transitions.length === 0) return;
+      // The same statement announces each transition in the outbox (lead.temperature_changed),
+      // so no transition can be stored without the desk and webhooks hearing of it.
       await sql`
-        insert into lead_transitions (lead_id, from_temperature, to_temperature, at, cause, model_version, suggest_let_go)
-        select * from unnest(
-          ${transitions.map((t) => t.leadId)}::uuid[],
-          ${transitions.map((t) => t.transition.from)}::text[],
-          ${transitions.map((t) => t.transition.to)}::text[],
-          ${transitions.map((t) => t.transition.at.toISOString())}::timestamptz[],
-          ${transitions.map((t) => JSON.stringify(t.transition.cause))}::jsonb[],
-          ${transitions.map((t) => t.transition.modelVersion)}::int4[],
-          ${transitions.map((t) => t.transition.suggestLetGo)}::bool[])`.execute(db);
+        with stored as (
+          insert into lead_transitions (lead_id, from_temperature, to_temperature, at, cause, model_version, suggest_let_go)
+          select * from unnest(
+            ${transitions.map((t) => t.leadId)}::uuid[],
+            ${transitions.map((t) => t.transition.from)}::text[],
+            ${transitions.map((t) => t.transition.to)}::text[],
+            ${transitions.map((t) => t.transition.at.toISOString())}::timestamptz[],
+            ${transitions.map((t) => JSON.stringify(t.transition.cause))}::jsonb[],
+            ${transitions.map((t) => t.transition.modelVersion)}::int4[],
+            ${transitions.map((t) => t.transition.suggestLetGo)}::bool[])
+          returning *
+        )
+        insert into signals (type, lead_id, payload, occurred_at, created_at)
+        select 'lead.temperature_changed', lead_id,
+          jsonb_build_object(
+            'transitionId', id, 'leadId', lead_id, 'from', from_temperature, 'to', to_temperature,
+            'at', to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+            'cause', cause, 'modelVersion', model_version, 'suggestLetGo', suggest_let_go),
+          at, ${now.toISOString()}::timestamptz
+        from stored order by id`.execute(db);
     },
     transitionsOf: async (leadId) => {
       const rows = await db

@@ -1,12 +1,15 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { type ApiKeyStore, apiKeyStore } from './api-keys.js';
 import { type AuditStore, auditStore } from './audit.js';
+import { type DeskStore, deskStore } from './desk.js';
 import { type EventStore, eventStore } from './events.js';
 import { type LeadStore, leadStore } from './leads.js';
 import { type ModelStore, modelStore } from './models.js';
 import type { Database } from './schema.js';
 import { type ScoringStore, scoringStore } from './scoring.js';
 import { type SettingsStore, settingsStore } from './settings.js';
+import { type SignalStore, signalStore } from './signals.js';
+import { type TaskStore, taskStore } from './tasks.js';
 import { type UserStore, userStore } from './users.js';
 
 /**
@@ -28,6 +31,9 @@ export interface Store {
   readonly settings: SettingsStore;
   readonly scoring: ScoringStore;
   readonly models: ModelStore;
+  readonly signals: SignalStore;
+  readonly tasks: TaskStore;
+  readonly desk: DeskStore;
   transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>;
   /** True when the database answers a trivial query. */
   ping(): Promise<boolean>;
@@ -45,6 +51,9 @@ export function createStore(db: Kysely<Database> | Transaction<Database>): Store
     settings: settingsStore(db),
     scoring: scoringStore(db),
     models: modelStore(db),
+    signals: signalStore(db),
+    tasks: taskStore(db),
+    desk: deskStore(db),
     transaction: (work) =>
       db.isTransaction ? work(store) : db.transaction().execute((tx) => work(createStore(tx))),
     ping: async () => {

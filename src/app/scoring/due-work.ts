@@ -61,7 +61,7 @@ export async function runDueWork(ctx: AppContext, options: { chunk?: number } = 
         });
       }
       await store.scoring.save(updates);
-      await store.scoring.addTransitions(transitions);
+      await store.scoring.addTransitions(transitions, now);
       return { claimed: rows.length, transitions: transitions.length };
     });
     leads += done.claimed;

@@ -117,7 +117,7 @@ export async function setQualification(
         }),
       ]);
     }
-    await store.scoring.addTransitions(transitions);
+    await store.scoring.addTransitions(transitions, now);
     await store.audit.record({
       actorUserId: actor.userId,
       actorKeyId: actor.keyId,

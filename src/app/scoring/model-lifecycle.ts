@@ -161,7 +161,7 @@ async function rescoreChunk(ctx: AppContext, job: PublishJob, chunk: number): Pr
       }
     }
     await store.scoring.save(updates);
-    await store.scoring.addTransitions(transitions);
+    await store.scoring.addTransitions(transitions, now);
     await store.models.recordProgress(job.id, rows.length, moved);
     return rows.length;
   });

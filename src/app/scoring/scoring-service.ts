@@ -132,7 +132,7 @@ export async function scoreNewEvents(
     );
   }
   await store.scoring.save(updates);
-  await store.scoring.addTransitions(transitions);
+  await store.scoring.addTransitions(transitions, now);
   return temperatures;
 }
 
@@ -161,7 +161,7 @@ export async function rescoreAfterEdit(
       since: row.temperatureSince,
     }),
   ]);
-  if (transition) await store.scoring.addTransitions([{ leadId: after.id, transition }]);
+  if (transition) await store.scoring.addTransitions([{ leadId: after.id, transition }], now);
 }
 
 /** Adds the scores at `now` to leads, reading their stored states in one query. */

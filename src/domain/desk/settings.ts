@@ -1,0 +1,130 @@
+import Type, { type Static } from 'typebox';
+import { TASK_KINDS } from './task.js';
+
+/**
+ * How the desk turns temperatures into work (SPEC §2 Playbook): the speed-to-lead timer, who gets
+ * a lead that turns hot, what happens on a breach and after a loss. Stored as one document in
+ * settings, edited by admins (`PUT /api/v1/settings/desk`); every field has a default, so a
+ * partial document is completed from `DEFAULT_DESK_SETTINGS`.
+ */
+const UserId = Type.String({ format: 'uuid' });
+
+export const RoutingRuleSchema = Type.Object(
+  {
+    when: Type.Object(
+      {
+        source: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1 })),
+        country: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1 })),
+      },
+      {
+        additionalProperties: false,
+        minProperties: 1,
+        description: 'All listed fields must match (case-insensitive) one of their values.',
+      },
+    ),
+    assignTo: Type.Array(UserId, {
+      minItems: 1,
+      maxItems: 200,
+      description: 'Round-robin over these users (inactive ones skipped).',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const DeskSettingsSchema = Type.Object(
+  {
+    speedToLead: Type.Object(
+      {
+        enabled: Type.Boolean({
+          description: 'Start a timer and a "contact now" task when a lead turns hot.',
+        }),
+        slaMinutes: Type.Integer({
+          minimum: 1,
+          maximum: 10_080,
+          description: 'Time allowed from hot to first touch. Default 60.',
+        }),
+        taskTitle: Type.String({ minLength: 1, maxLength: 200 }),
+        taskKind: Type.Enum(TASK_KINDS),
+        touchEvents: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
+          maxItems: 50,
+          description:
+            'Event types that count as a first touch (besides completing the task). Default: call, meeting, email_sent, email_reply.',
+        }),
+      },
+      { additionalProperties: false },
+    ),
+    escalation: Type.Object(
+      {
+        notifyManagers: Type.Boolean({
+          description: 'Name the active managers in the sla.breached signal so a receiver can alert them.',
+        }),
+        reassign: Type.Boolean({
+          description: 'Give the lead and its open SLA task to the next rep in the rotation on a breach.',
+        }),
+      },
+      { additionalProperties: false },
+    ),
+    routing: Type.Object(
+      {
+        mode: Type.Enum(['round_robin', 'fixed', 'none'], {
+          description:
+            'round_robin over active reps, a fixed owner, or none (leave unassigned: the shared hot queue).',
+        }),
+        fixedOwnerId: Type.Union([UserId, Type.Null()]),
+        keepExistingOwner: Type.Boolean({
+          description: 'A lead that already has an active owner keeps them.',
+        }),
+        rules: Type.Array(RoutingRuleSchema, {
+          maxItems: 100,
+          description: 'Checked in order before `mode`; the first that matches decides.',
+        }),
+      },
+      { additionalProperties: false },
+    ),
+    lostFollowUp: Type.Object(
+      {
+        enabled: Type.Boolean({ description: 'A lead lost after being hot gets a follow-up task.' }),
+        delayDays: Type.Integer({
+          minimum: 0,
+          maximum: 3650,
+          description: 'Due this long after the loss. Default 30.',
+        }),
+        taskTitle: Type.String({ minLength: 1, maxLength: 200 }),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false, $id: 'DeskSettings' },
+);
+export type DeskSettings = Static<typeof DeskSettingsSchema>;
+export type RoutingRule = Static<typeof RoutingRuleSchema>;
+
+export const DEFAULT_DESK_SETTINGS: DeskSettings = {
+  // One hour is the window in which the odds of qualifying a web lead are still high (Oldroyd,
+  // McElheran & Elkington, "The Short Life of Online Sales Leads", HBR 2011: 7× more likely than
+  // in the second hour); teams with the staffing set minutes.
+  speedToLead: {
+    enabled: true,
+    slaMinutes: 60,
+    taskTitle: 'Contact now: lead turned hot',
+    taskKind: 'call',
+    touchEvents: ['call', 'meeting', 'email_sent', 'email_reply'],
+  },
+  escalation: { notifyManagers: true, reassign: false },
+  routing: { mode: 'round_robin', fixedOwnerId: null, keepExistingOwner: true, rules: [] },
+  lostFollowUp: { enabled: true, delayDays: 30, taskTitle: 'Follow up: why did we lose this lead?' },
+};
+
+type Partial2<T> = { [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : Partial<T[K]> };
+export type DeskSettingsPatch = Partial2<DeskSettings>;
+
+/** Completes a stored (possibly older, partial) document with the defaults, section by section. */
+export function withDeskDefaults(stored: DeskSettingsPatch | undefined): DeskSettings {
+  const s = stored ?? {};
+  return {
+    speedToLead: { ...DEFAULT_DESK_SETTINGS.speedToLead, ...s.speedToLead },
+    escalation: { ...DEFAULT_DESK_SETTINGS.escalation, ...s.escalation },
+    routing: { ...DEFAULT_DESK_SETTINGS.routing, ...s.routing },
+    lostFollowUp: { ...DEFAULT_DESK_SETTINGS.lostFollowUp, ...s.lostFollowUp },
+  };
+}

@@ -1,0 +1,42 @@
+/** A first-touch timer (SPEC §2 Task: speed to lead), as the desk stores it. */
+export interface FirstTouchTimer {
+  readonly id: number;
+  readonly leadId: string;
+  readonly startedAt: Date;
+  readonly dueAt: Date;
+  readonly ownerId: string | null;
+  readonly taskId: string | null;
+  readonly touchedAt: Date | null;
+  readonly touch: string | null;
+  readonly elapsedMs: number | null;
+  readonly breachedAt: Date | null;
+  readonly closedAt: Date | null;
+}
+
+export type SlaState = 'running' | 'breached' | 'met' | 'late' | 'closed';
+
+export interface SlaView {
+  readonly state: SlaState;
+  readonly startedAt: Date;
+  readonly dueAt: Date;
+  /** Until the deadline; negative once it passed. Null once the timer stopped. */
+  readonly msLeft: number | null;
+  /** From hot to first touch, once touched. */
+  readonly elapsedMs: number | null;
+}
+
+/**
+ * Where a timer stands at `now`: running (time left), breached (no touch, deadline passed), met
+ * or late (touched within or after the deadline), closed (stopped without a touch, e.g. lost).
+ * Computed from the deadline, not from the breach flag, so it is exact between sweeps.
+ */
+export function slaView(timer: FirstTouchTimer, now: Date): SlaView {
+  const base = { startedAt: timer.startedAt, dueAt: timer.dueAt };
+  if (timer.touchedAt !== null) {
+    const elapsedMs = timer.elapsedMs ?? timer.touchedAt.getTime() - timer.startedAt.getTime();
+    return { ...base, state: timer.touchedAt <= timer.dueAt ? 'met' : 'late', msLeft: null, elapsedMs };
+  }
+  if (timer.closedAt !== null) return { ...base, state: 'closed', msLeft: null, elapsedMs: null };
+  const msLeft = timer.dueAt.getTime() - now.getTime();
+  return { ...base, state: msLeft < 0 ? 'breached' : 'running', msLeft, elapsedMs: null };
+}
