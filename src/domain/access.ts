@@ -25,7 +25,18 @@ export type Permission =
   | 'keys:manage'
   | 'model:read'
   | 'model:draft'
-  | 'model:publish';
+  | 'model:publish'
+  | 'leads:outcome'
+  | 'leads:merge'
+  | 'tasks:read'
+  | 'tasks:write'
+  | 'queue:read'
+  | 'accounts:read'
+  | 'settings:read'
+  | 'settings:manage'
+  | 'webhooks:manage'
+  | 'automations:manage'
+  | 'audit:read';
 
 const POLICY: Record<Permission, readonly KeyRole[]> = {
   'leads:write': ['admin', 'manager', 'rep', 'ingest'],
@@ -43,6 +54,20 @@ const POLICY: Record<Permission, readonly KeyRole[]> = {
   'model:read': ['admin', 'manager'],
   'model:draft': ['admin', 'manager'],
   'model:publish': ['admin'],
+  // Outcomes and tasks are the rep's daily work (on the leads they may see).
+  'leads:outcome': ['admin', 'manager', 'rep'],
+  // A merge deletes a lead record: managers and admins, as for erasure.
+  'leads:merge': ['admin', 'manager'],
+  'tasks:read': ['admin', 'manager', 'rep'],
+  'tasks:write': ['admin', 'manager', 'rep'],
+  'queue:read': ['admin', 'manager', 'rep'],
+  'accounts:read': ['admin', 'manager', 'rep'],
+  // The desk settings (SLA, routing, playbook) are visible to managers, changed by admins.
+  'settings:read': ['admin', 'manager'],
+  'settings:manage': ['admin'],
+  'webhooks:manage': ['admin'],
+  'automations:manage': ['admin'],
+  'audit:read': ['admin'],
 };
 
 export function isAllowed(principal: Principal, permission: Permission): boolean {
