@@ -10,6 +10,7 @@ export interface Config {
   readonly bodyLimitBytes: number;
   readonly maxBatchSize: number;
   readonly dbPoolSize: number;
+  readonly jobPollMs: number;
 }
 
 type Parse<T> = (raw: string) => T | { problem: string };
@@ -102,6 +103,15 @@ export const SETTINGS = [
     unit: 'connections',
     description: 'Database connections per process.',
     parse: integer(1, 200),
+  },
+  {
+    env: 'HEARTH_JOB_POLL_MS',
+    key: 'jobPollMs',
+    default: 1000,
+    unit: 'ms',
+    description:
+      'How often background work (SLA deadlines, overdue tasks, signals from other instances, webhook retries) is looked for. Changes made by this process are picked up at once.',
+    parse: integer(10, 60_000),
   },
 ] as const satisfies readonly Setting<keyof Config>[];
 

@@ -1,7 +1,8 @@
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { FirstTouchTimer } from '../domain/desk/speed-to-lead.js';
 import type { StatusChange } from '../domain/desk/status.js';
-import type { LeadStatus } from '../domain/lead.js';
+import type { Lead, LeadStatus } from '../domain/lead.js';
+import { toLead } from './leads.js';
 import type { Database, FirstTouchTimersTable, LeadStatusChangesTable } from './schema.js';
 
 export interface NewTimer {
@@ -48,6 +49,11 @@ export interface DeskStore {
   statusChangesOf(leadId: string): Promise<StatusChange[]>;
   /** Whether the lead has ever been hot (a stored transition to hot). */
   wasEverHot(leadId: string): Promise<boolean>;
+  /**
+   * Open hot leads, longest hot first (the hot queue); `visibleTo` restricts to a rep's own and
+   * unassigned leads.
+   */
+  hotQueue(visibleTo: string | undefined, limit: number): Promise<Lead[]>;
   /** The user the rotation gave a lead to last; locks the cursor for the transaction. */
   lockRotation(): Promise<string | null>;
   setRotation(userId: string): Promise<void>;
@@ -231,6 +237,17 @@ export function deskStore(db: Kysely<Database> | Transaction<Database>): DeskSto
         .where('to_temperature', '=', 'hot')
         .limit(1)
         .executeTakeFirst()) !== undefined,
+    hotQueue: async (visibleTo, limit) => {
+      let q = db
+        .selectFrom('leads')
+        .selectAll()
+        .where('temperature', '=', 'hot')
+        .where('status', '=', 'open');
+      if (visibleTo !== undefined) {
+        q = q.where((eb) => eb.or([eb('owner_id', 'is', null), eb('owner_id', '=', visibleTo)]));
+      }
+      return (await q.orderBy('temperature_since').orderBy('id').limit(limit).execute()).map(toLead);
+    },
     lockRotation: async () => {
       await db
         .insertInto('settings')

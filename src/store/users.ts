@@ -25,6 +25,8 @@ export interface UserStore {
   byEmail(email: string): Promise<User | undefined>;
   passwordHashFor(email: string): Promise<{ user: User; passwordHash: string } | undefined>;
   list(): Promise<User[]>;
+  /** Undefined when no user has the id. */
+  setActive(id: string, active: boolean, now: Date): Promise<User | undefined>;
   count(): Promise<number>;
 }
 
@@ -63,6 +65,15 @@ export function userStore(db: Kysely<Database> | Transaction<Database>): UserSto
       return row && { user: toUser(row), passwordHash: row.password_hash };
     },
     list: async () => (await db.selectFrom('users').selectAll().orderBy('created_at').execute()).map(toUser),
+    setActive: async (id, active, now) => {
+      const row = await db
+        .updateTable('users')
+        .set({ active, updated_at: now })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      return row && toUser(row);
+    },
     count: async () => {
       const row = await db
         .selectFrom('users')

@@ -127,6 +127,9 @@ export async function authenticateApiKey(ctx: AppContext, presented: string): Pr
   if (apiKey.expiresAt && apiKey.expiresAt.getTime() <= now.getTime()) {
     throw new HearthError('unauthenticated', 'The API key has expired');
   }
+  if (apiKey.userId !== null && !(await ctx.store.users.byId(apiKey.userId))?.active) {
+    throw new HearthError('unauthenticated', 'The user of this API key has been deactivated');
+  }
   // Coarse on purpose: one write per key per minute is enough to answer "is this key in use?".
   if (!apiKey.lastUsedAt || now.getTime() - apiKey.lastUsedAt.getTime() > 60_000) {
     await ctx.store.apiKeys.touch(apiKey.id, now);
@@ -149,6 +152,25 @@ export async function bootstrapFirstAdminKey(ctx: AppContext): Promise<string | 
       role: 'admin',
     });
     return secret;
+  });
+}
+
+/**
+ * Deactivates or re-activates a user: an inactive user's keys stop working and routing skips
+ * them (SPEC §2 Playbook: round-robin over active reps). Their leads and tasks stay theirs.
+ */
+export async function setUserActive(ctx: AppContext, actor: Principal, id: string, active: boolean): Promise<User> {
+  return ctx.store.transaction(async (store) => {
+    const user = await store.users.setActive(id, active, ctx.clock());
+    if (!user) throw new HearthError('not_found', `No user has id ${id}`, { id });
+    await store.audit.record({
+      actorUserId: actor.userId,
+      actorKeyId: actor.keyId,
+      action: active ? 'user.activate' : 'user.deactivate',
+      entity: 'user',
+      entityId: id,
+    });
+    return user;
   });
 }
 

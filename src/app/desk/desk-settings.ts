@@ -1,3 +1,4 @@
+import Type, { type TOptional, type TPartial } from 'typebox';
 import type { Principal } from '../../domain/access.js';
 import {
   type DeskSettings,
@@ -11,6 +12,17 @@ import type { AppContext } from '../context.js';
 import { validator } from '../validation.js';
 
 const SETTINGS_KEY = 'desk';
+
+/** `PUT /settings/desk`: any sections, each with any of its fields; the rest keep their values. */
+export const DeskSettingsPatchSchema = Type.Object(
+  Object.fromEntries(
+    Object.entries(DeskSettingsSchema.properties).map(([name, section]) => [
+      name,
+      Type.Optional(Type.Partial(section)),
+    ]),
+  ) as { [K in keyof typeof DeskSettingsSchema.properties]: TOptional<TPartial<(typeof DeskSettingsSchema.properties)[K]>> },
+  { additionalProperties: false, minProperties: 1 },
+);
 const checkSettings = validator(DeskSettingsSchema);
 
 /** The desk settings in force: the stored document completed with the defaults. */
@@ -29,12 +41,11 @@ export async function updateDeskSettings(
 ): Promise<DeskSettings> {
   return ctx.store.transaction(async (store) => {
     const current = await deskSettings(store);
-    const next = withDeskDefaults({
-      speedToLead: { ...current.speedToLead, ...patch.speedToLead },
-      escalation: { ...current.escalation, ...patch.escalation },
-      routing: { ...current.routing, ...patch.routing },
-      lostFollowUp: { ...current.lostFollowUp, ...patch.lostFollowUp },
-    });
+    const merged: Record<string, unknown> = { ...current };
+    for (const [section, fields] of Object.entries(patch)) {
+      merged[section] = { ...(current as Record<string, object>)[section], ...fields };
+    }
+    const next = withDeskDefaults(merged as DeskSettingsPatch);
     const checked = checkSettings.check(next, '');
     if (!checked.ok) throw HearthError.invalid(checked.problems);
     const users = new Set((await store.users.list()).map((u) => u.id));

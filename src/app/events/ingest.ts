@@ -1,8 +1,11 @@
+import { accountKey } from '../../domain/account.js';
 import { type FieldProblem, HearthError } from '../../domain/errors.js';
 import { MAX_CLOCK_SKEW_MS } from '../../domain/event.js';
 import { isPlausibleEmail, normaliseEmail } from '../../domain/lead.js';
 import type { NewEvent } from '../../store/events.js';
 import type { AppContext } from '../context.js';
+import { leadCreated } from '../desk/lead-changes.js';
+import { recordFirstTouches } from '../desk/speed-to-lead.js';
 import { scoreNewEvents } from '../scoring/scoring-service.js';
 import { validator } from '../validation.js';
 import { EventInput, type EventResult } from './event-schemas.js';
@@ -88,7 +91,11 @@ export async function ingestEvents(
     const emails = accepted.flatMap((a) => ('email' in a.leadRef ? [a.leadRef.email] : []));
     const givenIds = accepted.flatMap((a) => ('leadId' in a.leadRef ? [a.leadRef.leadId] : []));
     const [byEmail, existingIds] = [
-      await store.leads.ensureByEmail(emails, now),
+      await store.leads.ensureByEmail(
+        emails,
+        now,
+        new Map(emails.map((email) => [email, accountKey({ email, company: null })])),
+      ),
       await store.leads.existingIds(givenIds),
     ];
 
@@ -169,6 +176,13 @@ export async function ingestEvents(
         .filter((_, i) => 'id' in (outcomes[i] as object))
         .map((r) => ({ leadId: r.event.leadId, at: r.event.occurredAt })),
     );
+    await store.signals.emit(
+      [...byEmail.created].map((email) =>
+        leadCreated({ id: byEmail.ids.get(email) as string, email, name: null, company: null, source: null }, now),
+      ),
+      now,
+    );
+    await recordFirstTouches(store, fresh);
   });
 
   const count = (status: EventResult['status']) => results.filter((r) => r.status === status).length;

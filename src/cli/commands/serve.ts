@@ -1,5 +1,6 @@
 import { bootstrapFirstAdminKey } from '../../app/access/access-service.js';
 import { resumePublishJobs } from '../../app/scoring/model-lifecycle.js';
+import { scheduleDeskWork } from '../../jobs/desk-work.js';
 import { scheduleDueWork } from '../../jobs/due-work.js';
 import { scheduleEmbeddedMaintenance } from '../../jobs/maintenance.js';
 import { buildServer, openApp } from '../../main.js';
@@ -17,6 +18,7 @@ export async function serve(io: Io): Promise<void> {
   // Decay transitions land within a minute of their instant; a publish rescore interrupted by a
   // stop carries on (its progress is in the leads themselves).
   const stopDueWork = scheduleDueWork(app.ctx, logger);
+  const stopDeskWork = scheduleDeskWork(app.ctx, logger, config.jobPollMs);
   const resumed = resumePublishJobs(app.ctx).catch((error: unknown) =>
     logger.error(`resuming a model publish failed: ${String(error)}`),
   );
@@ -50,6 +52,7 @@ export async function serve(io: Io): Promise<void> {
   line(io.err, 'Stopping…');
   stopMaintenance();
   await stopDueWork();
+  await stopDeskWork();
   await server.close();
   await app.close();
   // A rescore still running fails on the closed pool; it resumes at the next start.

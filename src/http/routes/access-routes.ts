@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { createApiKey, createUser, revokeApiKey } from '../../app/access/access-service.js';
+import { createApiKey, createUser, revokeApiKey, setUserActive } from '../../app/access/access-service.js';
 import type { AppContext } from '../../app/context.js';
 import { KEY_ROLES, USER_ROLES } from '../../domain/access.js';
 import { principalOf } from '../auth.js';
@@ -69,6 +69,21 @@ export function accessRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
       async (request, reply) =>
         reply.status(201).send(await onBody(createUser(ctx, principalOf(request), request.body))),
+    );
+
+    app.patch(
+      '/users/:id',
+      {
+        config: { permission: 'users:manage' },
+        schema: {
+          tags: ['access'],
+          summary: 'Deactivate or re-activate a user (inactive: keys refused, skipped by routing)',
+          params: IdParams,
+          body: Type.Object({ active: Type.Boolean() }, { additionalProperties: false }),
+          response: { 200: UserView, ...errors },
+        },
+      },
+      async (request) => setUserActive(ctx, principalOf(request), request.params.id, request.body.active),
     );
 
     app.get(

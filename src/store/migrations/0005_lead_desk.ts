@@ -67,6 +67,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     db,
   );
 
+  // The hot queue: open hot leads, longest waiting first.
+  await sql`create index leads_hot_queue on leads (temperature_since, id) where temperature = 'hot' and status = 'open'`.execute(
+    db,
+  );
+
   // Status history: outcomes (won, lost, disqualified) and re-opens.
   await sql`
     create table lead_status_changes (

@@ -1,0 +1,285 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import type { AppContext } from '../../app/context.js';
+import { DeskSettingsPatchSchema, deskSettings, updateDeskSettings } from '../../app/desk/desk-settings.js';
+import { OutcomeInput, recordOutcome, statusHistory } from '../../app/desk/outcomes.js';
+import { hotQueue } from '../../app/desk/queue.js';
+import { createTask, getTask, listTasks, TaskInput, TaskPatch, updateTask } from '../../app/desk/tasks.js';
+import { withScores } from '../../app/scoring/scoring-service.js';
+import { DeskSettingsSchema, type DeskSettingsPatch } from '../../domain/desk/settings.js';
+import { TASK_KINDS, TASK_ORIGINS } from '../../domain/desk/task.js';
+import { LEAD_STATUSES } from '../../domain/lead.js';
+import { principalOf } from '../auth.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import { ErrorBody } from '../error-mapping.js';
+import { DateTime, IdParams, NullableDateTime } from '../schemas.js';
+import { onBody } from '../validation.js';
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+
+const TaskView = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  leadId: Type.String({ format: 'uuid' }),
+  kind: Type.Enum(TASK_KINDS),
+  title: Type.String(),
+  notes: Type.Union([Type.String(), Type.Null()]),
+  ownerId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
+  dueAt: NullableDateTime(),
+  doneAt: NullableDateTime(),
+  sla: Type.Boolean({ description: 'A speed-to-lead task: completing it is the first touch.' }),
+  origin: Type.Enum(TASK_ORIGINS),
+  createdBy: Type.Union([Type.String(), Type.Null()]),
+  createdAt: DateTime(),
+  updatedAt: DateTime(),
+});
+
+const SlaView = Type.Object({
+  state: Type.Enum(['running', 'breached', 'met', 'late', 'closed'], {
+    description:
+      'running (time left), breached (no touch, deadline passed), met / late (touched within / after the deadline), closed (stopped by an outcome).',
+  }),
+  startedAt: DateTime('When the lead turned hot.'),
+  dueAt: DateTime('The first-touch deadline.'),
+  msLeft: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'Milliseconds to the deadline at the time of the request; negative once breached.',
+  }),
+  elapsedMs: Type.Union([Type.Integer(), Type.Null()], { description: 'Hot to first touch, once touched.' }),
+});
+
+const QueueLead = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  email: Type.Union([Type.String(), Type.Null()]),
+  name: Type.Union([Type.String(), Type.Null()]),
+  company: Type.Union([Type.String(), Type.Null()]),
+  ownerId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
+  status: Type.Enum(LEAD_STATUSES),
+  fit: Type.Number(),
+  interest: Type.Number(),
+  temperature: Type.String(),
+});
+
+const QueueView = Type.Object({
+  data: Type.Array(
+    Type.Union([
+      Type.Object({
+        kind: Type.Literal('lead'),
+        waitingSince: DateTime('When the lead turned hot.'),
+        lead: QueueLead,
+        sla: Type.Union([SlaView, Type.Null()]),
+        tasks: Type.Array(TaskView),
+      }),
+      Type.Object({
+        kind: Type.Literal('task'),
+        waitingSince: DateTime('The task’s due time.'),
+        task: TaskView,
+        state: Type.Enum(['due', 'overdue']),
+        lead: QueueLead,
+      }),
+    ]),
+  ),
+});
+
+const StatusChangeView = Type.Object({
+  id: Type.Integer(),
+  leadId: Type.String({ format: 'uuid' }),
+  from: Type.Enum(LEAD_STATUSES),
+  to: Type.Enum(LEAD_STATUSES),
+  at: DateTime('When it happened.'),
+  recordedAt: DateTime('When Hearth learned it.'),
+  reason: Type.Union([Type.String(), Type.Null()]),
+  value: Type.Union([Type.Number(), Type.Null()]),
+  currency: Type.Union([Type.String(), Type.Null()]),
+  wasHot: Type.Boolean({ description: 'The lead had been hot before.' }),
+  actor: Type.Union([Type.String(), Type.Null()]),
+});
+
+const TaskListQuery = Type.Object(
+  {
+    lead: Type.Optional(Type.String({ format: 'uuid' })),
+    owner: Type.Optional(
+      Type.Union([Type.String({ format: 'uuid' }), Type.Literal('none'), Type.Literal('me')], {
+        description: 'A user id, `me`, or `none` for unassigned tasks.',
+      }),
+    ),
+    state: Type.Optional(
+      Type.Enum(['open', 'done', 'due', 'overdue'], {
+        description: '`due`: open and due within the hour or overdue; `overdue`: past due.',
+      }),
+    ),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+    cursor: Type.Optional(Type.String({ maxLength: 1000 })),
+  },
+  { additionalProperties: false },
+);
+
+const isTaskCursor = (v: unknown): v is { dueAt: string | null; id: string } =>
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as { id: unknown }).id === 'string' &&
+  /^[0-9a-f-]{36}$/.test((v as { id: string }).id) &&
+  ((v as { dueAt: unknown }).dueAt === null ||
+    (typeof (v as { dueAt: unknown }).dueAt === 'string' &&
+      !Number.isNaN(Date.parse((v as { dueAt: string }).dueAt))));
+
+/** Tasks, the hot queue, outcomes and the desk settings (SPEC §2 Playbook, Task, Outcome). */
+export function deskRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get(
+      '/tasks',
+      {
+        config: { permission: 'tasks:read' },
+        schema: {
+          tags: ['tasks'],
+          summary: 'List tasks, soonest due first (unscheduled last)',
+          querystring: TaskListQuery,
+          response: {
+            200: Type.Object({ data: Type.Array(TaskView), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
+            ...errors,
+          },
+        },
+      },
+      async (request) => {
+        const q = request.query;
+        const limit = q.limit ?? 50;
+        const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, isTaskCursor);
+        const tasks = await listTasks(ctx, principalOf(request), {
+          ...(q.lead !== undefined ? { leadId: q.lead } : {}),
+          ...(q.owner !== undefined ? { owner: q.owner } : {}),
+          ...(q.state !== undefined ? { state: q.state } : {}),
+          limit,
+          ...(after ? { after: { id: after.id, dueAt: after.dueAt === null ? null : new Date(after.dueAt) } } : {}),
+        });
+        const last = tasks.at(-1);
+        return {
+          data: tasks,
+          nextCursor:
+            tasks.length === limit && last
+              ? encodeCursor({ id: last.id, dueAt: last.dueAt?.toISOString() ?? null })
+              : null,
+        };
+      },
+    );
+
+    app.post(
+      '/tasks',
+      {
+        config: { permission: 'tasks:write' },
+        schema: {
+          tags: ['tasks'],
+          summary: 'Create a task on a lead',
+          body: TaskInput,
+          response: { 201: TaskView, ...errors },
+        },
+      },
+      async (request, reply) =>
+        reply.status(201).send(await onBody(createTask(ctx, principalOf(request), request.body))),
+    );
+
+    app.get(
+      '/tasks/:id',
+      {
+        config: { permission: 'tasks:read' },
+        schema: { tags: ['tasks'], summary: 'One task', params: IdParams, response: { 200: TaskView, ...errors } },
+      },
+      async (request) => getTask(ctx, principalOf(request), request.params.id),
+    );
+
+    app.patch(
+      '/tasks/:id',
+      {
+        config: { permission: 'tasks:write' },
+        schema: {
+          tags: ['tasks'],
+          summary: 'Change a task; `done: true` completes it (for a speed-to-lead task, the first touch)',
+          params: IdParams,
+          body: TaskPatch,
+          response: { 200: TaskView, ...errors },
+        },
+      },
+      async (request) => onBody(updateTask(ctx, principalOf(request), request.params.id, request.body)),
+    );
+
+    app.get(
+      '/queue',
+      {
+        config: { permission: 'queue:read' },
+        schema: {
+          tags: ['tasks'],
+          summary: 'The hot queue: hot leads and due tasks, longest waiting first, with SLA state',
+          querystring: Type.Object(
+            { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })) },
+            { additionalProperties: false },
+          ),
+          response: { 200: QueueView, ...errors },
+        },
+      },
+      async (request) => ({ data: await hotQueue(ctx, principalOf(request), request.query.limit ?? 50) }),
+    );
+
+    app.post(
+      '/leads/:id/outcome',
+      {
+        config: { permission: 'leads:outcome' },
+        schema: {
+          tags: ['leads'],
+          summary: 'Record an outcome: won (customer), lost, disqualified, or re-open',
+          params: IdParams,
+          body: OutcomeInput,
+          response: {
+            200: Type.Object({ lead: Type.Ref('Lead'), change: StatusChangeView }),
+            ...errors,
+          },
+        },
+      },
+      async (request) => {
+        const { lead, change } = await onBody(
+          recordOutcome(ctx, principalOf(request), request.params.id, request.body),
+        );
+        const [scored] = await withScores(ctx.store, [lead], ctx.clock());
+        return { lead: scored, change };
+      },
+    );
+
+    app.get(
+      '/leads/:id/status-history',
+      {
+        config: { permission: 'leads:read' },
+        schema: {
+          tags: ['leads'],
+          summary: "A lead's outcomes and re-opens, oldest first",
+          params: IdParams,
+          response: { 200: Type.Object({ data: Type.Array(StatusChangeView) }), ...errors },
+        },
+      },
+      async (request) => ({ data: await statusHistory(ctx, principalOf(request), request.params.id) }),
+    );
+
+    app.get(
+      '/settings/desk',
+      {
+        config: { permission: 'settings:read' },
+        schema: {
+          tags: ['settings'],
+          summary: 'The desk settings: speed to lead, escalation, routing, follow-ups',
+          response: { 200: DeskSettingsSchema, ...errors },
+        },
+      },
+      async () => deskSettings(ctx.store),
+    );
+
+    app.put(
+      '/settings/desk',
+      {
+        config: { permission: 'settings:manage' },
+        schema: {
+          tags: ['settings'],
+          summary: 'Change the desk settings; sections and fields left out keep their values',
+          body: DeskSettingsPatchSchema,
+          response: { 200: DeskSettingsSchema, ...errors },
+        },
+      },
+      async (request) =>
+        onBody(updateDeskSettings(ctx, principalOf(request), request.body as DeskSettingsPatch)),
+    );
+  };
+}
