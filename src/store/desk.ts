@@ -35,6 +35,8 @@ export interface DeskStore {
    * timer's start. Returns the timers stopped.
    */
   recordTouches(touches: readonly Touch[]): Promise<FirstTouchTimer[]>;
+  /** The earliest of a lead's events of these types at or after `since` (a touch before its timer). */
+  firstEventSince(leadId: string, types: readonly string[], since: Date): Promise<Touch | undefined>;
   /** Stops the running timer whose task this is. */
   touchByTask(taskId: string, at: Date): Promise<FirstTouchTimer | undefined>;
   /** Stops a lead's running timer without a touch (lost, disqualified, won). */
@@ -134,6 +136,20 @@ export function deskStore(db: Kysely<Database> | Transaction<Database>): DeskSto
         where t.lead_id = first.lead_id and t.touched_at is null and t.closed_at is null
         returning t.*`.execute(db);
       return rows.map(toTimer);
+    },
+    firstEventSince: async (leadId, types, since) => {
+      if (types.length === 0) return undefined;
+      const row = await db
+        .selectFrom('events')
+        .select(['type', 'occurred_at'])
+        .where('lead_id', '=', leadId)
+        .where('type', 'in', [...types])
+        .where('occurred_at', '>=', since)
+        .orderBy('occurred_at')
+        .orderBy('id')
+        .limit(1)
+        .executeTakeFirst();
+      return row && { leadId, at: row.occurred_at, touch: row.type };
     },
     touchByTask: async (taskId, at) => {
       const row = await running()

@@ -90,7 +90,12 @@ describeEachDatabase(
         await runDeskWork(env.app.ctx);
         const owner = (await env.app.ctx.store.leads.byId(leadId))?.ownerId;
         expect(owner).not.toBe(skipped);
-        expect(owner).toBe(nextInRotation(reps.filter((r) => r !== skipped), last));
+        expect(owner).toBe(
+          nextInRotation(
+            reps.filter((r) => r !== skipped),
+            last,
+          ),
+        );
       } finally {
         await setUserActive(env.app.ctx, adminActor, skipped, true);
       }
@@ -131,6 +136,15 @@ describeEachDatabase(
       expect(await signalsOf(env.app, leadId, 'sla.breached')).toHaveLength(0);
     });
 
+    it('a call logged before the dispatcher ran still counts as the first touch', async () => {
+      const leadId = await leadTurningHot(env.app);
+      env.clock.advance(MINUTE);
+      await ingestEvents(env.app.ctx, [{ leadId, type: 'call', properties: { outcome: 'no_answer' } }]);
+      await runDeskWork(env.app.ctx);
+      const [timer] = await env.app.ctx.store.desk.timersOf(leadId);
+      expect(timer).toMatchObject({ touch: 'call', elapsedMs: MINUTE });
+    });
+
     it('completing the contact-now task is a first touch too', async () => {
       const leadId = await leadTurningHot(env.app);
       await runDeskWork(env.app.ctx);
@@ -147,7 +161,10 @@ describeEachDatabase(
       await runDeskWork(env.app.ctx);
       env.clock.advance(DAY);
       const lostAt = env.clock();
-      await recordOutcome(env.app.ctx, adminActor, leadId, { status: 'lost', reason: 'went with a competitor' });
+      await recordOutcome(env.app.ctx, adminActor, leadId, {
+        status: 'lost',
+        reason: 'went with a competitor',
+      });
       await runDeskWork(env.app.ctx);
       await runDeskWork(env.app.ctx);
       const followUps = (await tasksOf(env.app, leadId)).filter((t) => t.origin === 'follow_up');
@@ -158,7 +175,12 @@ describeEachDatabase(
       await runDeskWork(env.app.ctx);
       expect(await signalsOf(env.app, leadId, 'sla.breached')).toHaveLength(0);
       const [change] = await env.app.ctx.store.desk.statusChangesOf(leadId);
-      expect(change).toMatchObject({ from: 'open', to: 'lost', wasHot: true, reason: 'went with a competitor' });
+      expect(change).toMatchObject({
+        from: 'open',
+        to: 'lost',
+        wasHot: true,
+        reason: 'went with a competitor',
+      });
       await updateDeskSettings(env.app.ctx, adminActor, { lostFollowUp: { delayDays: 30 } });
     });
 
@@ -171,14 +193,20 @@ describeEachDatabase(
 
     it('a customer can re-open for a new purchase; the history keeps both changes', async () => {
       const { lead } = await upsertLead(env.app.ctx, adminActor, { email: uniqueEmail('buyer') });
-      await recordOutcome(env.app.ctx, adminActor, lead.id, { status: 'customer', value: 12000, currency: 'EUR' });
+      await recordOutcome(env.app.ctx, adminActor, lead.id, {
+        status: 'customer',
+        value: 12000,
+        currency: 'EUR',
+      });
       await recordOutcome(env.app.ctx, adminActor, lead.id, { status: 'open', reason: 'second purchase' });
       const history = await env.app.ctx.store.desk.statusChangesOf(lead.id);
       expect(history.map((h) => `${h.from}→${h.to}`)).toEqual(['open→customer', 'customer→open']);
       expect(history[0]).toMatchObject({ value: 12000, currency: 'EUR' });
-      await expect(recordOutcome(env.app.ctx, adminActor, lead.id, { status: 'open' })).rejects.toMatchObject({
-        code: 'conflict',
-      });
+      await expect(recordOutcome(env.app.ctx, adminActor, lead.id, { status: 'open' })).rejects.toMatchObject(
+        {
+          code: 'conflict',
+        },
+      );
     });
 
     describe('escalation', () => {

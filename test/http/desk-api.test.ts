@@ -108,7 +108,12 @@ describeEachDatabase('tasks, queue, outcomes and desk settings over HTTP', (env)
     const otherRep = await keyFor(env.app, 'rep');
     const repHeaders = { authorization: `Bearer ${rep.key}` };
     const lead = json<{ id: string }>(
-      await server.inject({ method: 'POST', url: '/api/v1/leads', headers: admin, payload: { email: uniqueEmail() } }),
+      await server.inject({
+        method: 'POST',
+        url: '/api/v1/leads',
+        headers: admin,
+        payload: { email: uniqueEmail() },
+      }),
     );
     const due = new Date(env.clock().getTime() + 30 * MINUTE).toISOString();
     const created = await server.inject({
@@ -164,7 +169,12 @@ describeEachDatabase('tasks, queue, outcomes and desk settings over HTTP', (env)
 
   it('outcome: won with value, then re-open; the history lists both; a value on a loss is refused', async () => {
     const lead = json<{ id: string }>(
-      await server.inject({ method: 'POST', url: '/api/v1/leads', headers: admin, payload: { email: uniqueEmail() } }),
+      await server.inject({
+        method: 'POST',
+        url: '/api/v1/leads',
+        headers: admin,
+        payload: { email: uniqueEmail() },
+      }),
     );
     const won = await server.inject({
       method: 'POST',
@@ -189,7 +199,11 @@ describeEachDatabase('tasks, queue, outcomes and desk settings over HTTP', (env)
       payload: { status: 'open' },
     });
     const history = json<{ data: { from: string; to: string; value: number | null }[] }>(
-      await server.inject({ method: 'GET', url: `/api/v1/leads/${lead.id}/status-history`, headers: manager }),
+      await server.inject({
+        method: 'GET',
+        url: `/api/v1/leads/${lead.id}/status-history`,
+        headers: manager,
+      }),
     );
     expect(history.data).toMatchObject([
       { from: 'open', to: 'customer', value: 4800 },
@@ -198,9 +212,9 @@ describeEachDatabase('tasks, queue, outcomes and desk settings over HTTP', (env)
   });
 
   it('desk settings: managers read, only admins change; bad values name the field', async () => {
-    expect((await server.inject({ method: 'GET', url: '/api/v1/settings/desk', headers: manager })).statusCode).toBe(
-      200,
-    );
+    expect(
+      (await server.inject({ method: 'GET', url: '/api/v1/settings/desk', headers: manager })).statusCode,
+    ).toBe(200);
     const refused = await server.inject({
       method: 'PUT',
       url: '/api/v1/settings/desk',

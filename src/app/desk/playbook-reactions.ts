@@ -88,6 +88,10 @@ async function handOver(
   );
   await store.desk.attachTask(timer.id, task.id);
   await store.signals.emit([taskCreated(task)], now);
+  // A rep quick enough to call before this ran (the dispatcher follows the change by moments)
+  // has already touched the lead: that call stops the clock.
+  const early = await store.desk.firstEventSince(leadId, settings.speedToLead.touchEvents, hotAt);
+  if (early) await store.desk.recordTouches([early]);
 }
 
 /** Routes the lead per the settings and returns its owner afterwards (null: the shared queue). */

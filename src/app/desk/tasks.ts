@@ -38,7 +38,8 @@ export const TaskPatch = Type.Object(
     dueAt: Type.Optional(DueAt),
     done: Type.Optional(
       Type.Boolean({
-        description: 'true completes the task now (a speed-to-lead task: the first touch); false re-opens it.',
+        description:
+          'true completes the task now (a speed-to-lead task: the first touch); false re-opens it.',
       }),
     ),
   },
@@ -115,7 +116,12 @@ export async function getTask(ctx: AppContext, actor: Principal, id: string): Pr
  * Changes a task. Completing a speed-to-lead task is a first touch: the lead's clock stops and
  * the time from hot to now is recorded.
  */
-export async function updateTask(ctx: AppContext, actor: Principal, id: string, patch: TaskPatch): Promise<Task> {
+export async function updateTask(
+  ctx: AppContext,
+  actor: Principal,
+  id: string,
+  patch: TaskPatch,
+): Promise<Task> {
   return ctx.store.transaction(async (store) => {
     const now = ctx.clock();
     const task = await store.tasks.lock(id);
