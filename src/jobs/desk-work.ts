@@ -1,7 +1,9 @@
 import type { AppContext } from '../app/context.js';
-import { runDeskWork } from '../app/desk/desk-work.js';
+import { pruneSignals, runDeskWork } from '../app/desk/desk-work.js';
 import type { Logger } from './maintenance.js';
 import { schedulePolling } from './poller.js';
+
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
 /**
  * The desk's background work (breached SLAs, overdue tasks, dispatching signals to the playbook,
@@ -9,9 +11,14 @@ import { schedulePolling } from './poller.js';
  * changes made by other instances and for deadlines passing.
  */
 export function scheduleDeskWork(ctx: AppContext, logger: Logger, intervalMs: number): () => Promise<void> {
+  let prunedAt = 0;
   return schedulePolling(
     'desk work',
     async () => {
+      if (Date.now() - prunedAt > PRUNE_EVERY_MS) {
+        prunedAt = Date.now();
+        await pruneSignals(ctx);
+      }
       const summary = await runDeskWork(ctx);
       if (summary.breaches > 0) logger.info(`desk: ${summary.breaches} speed-to-lead SLA breaches`);
     },

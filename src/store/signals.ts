@@ -19,6 +19,8 @@ export interface SignalStore {
    * with its error kept, so one bad signal cannot hold up the others for ever.
    */
   recordFailure(id: number, error: string, now: Date, maxAttempts: number): Promise<void>;
+  /** Deletes signals dispatched before `before`; returns how many. */
+  prune(before: Date): Promise<number>;
   /** A lead's signals, oldest first. */
   forLead(leadId: string): Promise<Signal[]>;
 }
@@ -90,6 +92,10 @@ export function signalStore(db: Kysely<Database> | Transaction<Database>): Signa
         }))
         .where('id', '=', id)
         .execute();
+    },
+    prune: async (before) => {
+      const result = await db.deleteFrom('signals').where('dispatched_at', '<', before).executeTakeFirst();
+      return Number(result.numDeletedRows);
     },
     forLead: async (leadId) =>
       (

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createUser, setUserActive } from '../../src/app/access/access-service.js';
 import { updateDeskSettings } from '../../src/app/desk/desk-settings.js';
-import { runDeskWork } from '../../src/app/desk/desk-work.js';
+import { pruneSignals, runDeskWork } from '../../src/app/desk/desk-work.js';
 import { recordOutcome } from '../../src/app/desk/outcomes.js';
 import { updateTask } from '../../src/app/desk/tasks.js';
 import { ingestEvents } from '../../src/app/events/ingest.js';
@@ -207,6 +207,18 @@ describeEachDatabase(
           code: 'conflict',
         },
       );
+    });
+
+    it('dispatched signals are pruned after the retention period; undispatched ones never', async () => {
+      const { lead } = await upsertLead(env.app.ctx, adminActor, { email: uniqueEmail('prune') });
+      await runDeskWork(env.app.ctx);
+      expect(await signalsOf(env.app, lead.id, 'lead.created')).toHaveLength(1);
+      env.clock.advance(31 * DAY);
+      const { lead: fresh } = await upsertLead(env.app.ctx, adminActor, { email: uniqueEmail('kept') });
+      expect(await pruneSignals(env.app.ctx)).toBeGreaterThan(0);
+      expect(await signalsOf(env.app, lead.id, 'lead.created')).toHaveLength(0);
+      expect(await signalsOf(env.app, fresh.id, 'lead.created')).toHaveLength(1);
+      await runDeskWork(env.app.ctx);
     });
 
     describe('escalation', () => {

@@ -8,6 +8,15 @@ export const DISPATCH_BATCH = 100;
 // A signal whose reactions fail this many times is set aside (kept, with its error).
 export const MAX_DISPATCH_ATTEMPTS = 5;
 
+// Dispatched signals are kept this long for inspection (`signals.last_error`, a lead's history of
+// announcements), then pruned; what lasts is in transitions, tasks, timers and the delivery log.
+export const SIGNAL_RETENTION_DAYS = 30;
+
+/** Deletes signals dispatched more than SIGNAL_RETENTION_DAYS ago. */
+export async function pruneSignals(ctx: AppContext): Promise<number> {
+  return ctx.store.signals.prune(new Date(ctx.clock().getTime() - SIGNAL_RETENTION_DAYS * 86_400_000));
+}
+
 export interface DeskWorkSummary {
   readonly signals: number;
   readonly breaches: number;
