@@ -12,6 +12,7 @@ import { accessRoutes } from './routes/access-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { leadRoutes } from './routes/lead-routes.js';
 import { modelRoutes } from './routes/model-routes.js';
+import { webhookRoutes } from './routes/webhook-routes.js';
 import { EventView, ExplanationView, LeadView, TransitionView } from './schemas.js';
 import { validatorCompiler } from './validation.js';
 
@@ -105,7 +106,7 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions): Pr
     app.swagger(),
   );
 
-  for (const routes of [leadRoutes, eventRoutes, accessRoutes, modelRoutes]) {
+  for (const routes of [leadRoutes, eventRoutes, accessRoutes, modelRoutes, webhookRoutes]) {
     await app.register(routes(ctx), { prefix: '/api/v1' });
   }
   return app;

@@ -4,6 +4,7 @@ import * as scoring from './migrations/0002_scoring.js';
 import * as modelPublish from './migrations/0003_model_publish.js';
 import * as scoredAt from './migrations/0004_scored_at.js';
 import * as leadDesk from './migrations/0005_lead_desk.js';
+import * as webhooks from './migrations/0006_webhooks.js';
 import type { Database } from './schema.js';
 
 // Listed in code rather than read from a folder so that the built package and the sources agree
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003_model_publish': modelPublish,
   '0004_scored_at': scoredAt,
   '0005_lead_desk': leadDesk,
+  '0006_webhooks': webhooks,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

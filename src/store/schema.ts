@@ -16,6 +16,9 @@ export interface Database {
   tasks: TasksTable;
   first_touch_timers: FirstTouchTimersTable;
   lead_status_changes: LeadStatusChangesTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -199,6 +202,45 @@ export interface LeadStatusChangesTable {
   currency: string | null;
   was_hot: boolean;
   actor: string | null;
+}
+
+export interface WebhooksTable {
+  id: Generated<string>;
+  url: string;
+  events: ColumnType<string[], string[], string[]>;
+  secret: string;
+  description: string | null;
+  active: Generated<boolean>;
+  created_at: Timestamp;
+  created_by: string | null;
+  deleted_at: Timestamp | null;
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  webhook_id: string;
+  signal_id: number;
+  lead_id: string | null;
+  event: string;
+  body: Json<Record<string, unknown>>;
+  state: 'pending' | 'delivered' | 'failed';
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp | null;
+  give_up_at: Timestamp;
+  leased_until: Timestamp | null;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: Timestamp;
+  delivered_at: Timestamp | null;
+}
+
+export interface WebhookAttemptsTable {
+  id: Generated<number>;
+  delivery_id: number;
+  attempted_at: Timestamp;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
 }
 
 export type LeadRow = Selectable<LeadsTable>;

@@ -11,6 +11,7 @@ import { type SettingsStore, settingsStore } from './settings.js';
 import { type SignalStore, signalStore } from './signals.js';
 import { type TaskStore, taskStore } from './tasks.js';
 import { type UserStore, userStore } from './users.js';
+import { type WebhookStore, webhookStore } from './webhooks.js';
 
 /**
  * Everything the application layer may ask of storage. The app never sees SQL; it calls these
@@ -34,6 +35,7 @@ export interface Store {
   readonly signals: SignalStore;
   readonly tasks: TaskStore;
   readonly desk: DeskStore;
+  readonly webhooks: WebhookStore;
   transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>;
   /** True when the database answers a trivial query. */
   ping(): Promise<boolean>;
@@ -54,6 +56,7 @@ export function createStore(db: Kysely<Database> | Transaction<Database>): Store
     signals: signalStore(db),
     tasks: taskStore(db),
     desk: deskStore(db),
+    webhooks: webhookStore(db),
     transaction: (work) =>
       db.isTransaction ? work(store) : db.transaction().execute((tx) => work(createStore(tx))),
     ping: async () => {

@@ -1,5 +1,6 @@
 import type { Signal } from '../../domain/desk/signal.js';
 import type { Store } from '../../store/store.js';
+import { fanOutWebhooks } from '../webhooks/webhook-fanout.js';
 
 /**
  * Whatever else reacts to a dispatched batch of signals, inside the dispatcher's transaction
@@ -7,4 +8,4 @@ import type { Store } from '../../store/store.js';
  */
 export type SignalConsumer = (store: Store, signals: readonly Signal[], now: Date) => Promise<void>;
 
-export const SIGNAL_CONSUMERS: readonly SignalConsumer[] = [];
+export const SIGNAL_CONSUMERS: readonly SignalConsumer[] = [fanOutWebhooks];
