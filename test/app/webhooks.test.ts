@@ -9,6 +9,7 @@ import { createWebhook, deleteWebhook } from '../../src/app/webhooks/webhook-ser
 import type { SignalType } from '../../src/domain/desk/signal.js';
 import type { WebhookBody } from '../../src/domain/desk/webhook.js';
 import { giveUpAt, nextAttemptAt, RETRY_WINDOW_MS } from '../../src/domain/desk/webhook-retry.js';
+import { scheduleWebhookDelivery } from '../../src/jobs/webhook-delivery.js';
 import { adminActor, describeEachDatabase } from '../support/databases.js';
 import { uniqueEmail } from '../support/http.js';
 
@@ -276,6 +277,33 @@ describeEachDatabase('webhook delivery', (env) => {
     });
     expect(hook.received).toHaveLength(1);
     expect(await log(webhook.id)).toEqual([]);
+  });
+
+  it('the background job delivers as soon as this process wakes it, without waiting for its poll', async () => {
+    const hook = await receiver([200]);
+    cleanup.push(hook.close);
+    await subscribe(hook.url, ['task.overdue']);
+    const lead = await newLead('Woken');
+    await emit('task.overdue', lead.id, { taskId: 'w' });
+    await runDeskWork(ctx());
+    const errors: string[] = [];
+    const stop = scheduleWebhookDelivery(ctx(), { info: () => {}, error: (m) => errors.push(m) }, 3_600_000);
+    try {
+      const arrived = new Promise<void>((resolve) => {
+        const check = setInterval(() => {
+          if (hook.received.length > 0) {
+            clearInterval(check);
+            resolve();
+          }
+        }, 5);
+      });
+      ctx().wakeup.notify();
+      await arrived;
+    } finally {
+      await stop();
+    }
+    expect(hook.received.map((r) => r.body.data.taskId)).toEqual(['w']);
+    expect(errors).toEqual([]);
   });
 
   it('gives a delivery up as failed after the retry window', async () => {
