@@ -1,4 +1,5 @@
 import Type from 'typebox';
+import { ACTION_KINDS } from '../domain/desk/playbook.js';
 import { LEAD_STATUSES } from '../domain/lead.js';
 import { TEMPERATURES } from '../domain/scoring/model.js';
 
@@ -17,6 +18,14 @@ export const NullableDateTime = (description?: string) =>
     format: 'date-time',
     ...(description ? { description } : {}),
   });
+
+export const NextBestActionView = Type.Object({
+  id: Type.String({ description: 'Stable within the playbook: `situation.kind`, e.g. `warm.offer`.' }),
+  kind: Type.Enum(ACTION_KINDS),
+  title: Type.String(),
+  reason: Type.String({ description: 'Why it fits now: counts and dates from the lead (times in UTC).' }),
+  detail: Type.Optional(Type.String({ description: 'How to do it, from the playbook settings.' })),
+});
 
 export const LeadView = Type.Object(
   {
@@ -43,6 +52,11 @@ export const LeadView = Type.Object(
       description: 'cold, cool, warm or hot at the time of the request (SPEC §2 Temperature).',
     }),
     modelVersion: Type.Integer({ description: 'The scoring model version that produced the scores.' }),
+    nextBestActions: Type.Optional(
+      Type.Array(NextBestActionView, {
+        description: 'The playbook for this lead now (single-lead reads only, not in lists).',
+      }),
+    ),
   },
   { $id: 'Lead' },
 );

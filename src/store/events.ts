@@ -27,6 +27,8 @@ export interface EventStore {
   ): Promise<({ id: number } | { duplicateOf: number })[]>;
   /** A lead's events, newest first; `before` continues after the last event of a previous page. */
   forLead(leadId: string, options: { limit: number; before?: EventPosition }): Promise<ActivityEvent[]>;
+  /** A lead's events that occurred at or after `since`, newest first, at most `limit`. */
+  forLeadSince(leadId: string, since: Date, limit: number): Promise<ActivityEvent[]>;
   /** Events in id order after `afterId`, for streaming exports. */
   batchAfter(afterId: number, limit: number): Promise<ActivityEvent[]>;
   count(): Promise<number>;
@@ -120,6 +122,18 @@ export function eventStore(db: Kysely<Database> | Transaction<Database>): EventS
       }
       return (await q.execute()).map(toEvent);
     },
+    forLeadSince: async (leadId, since, limit) =>
+      (
+        await db
+          .selectFrom('events')
+          .selectAll()
+          .where('lead_id', '=', leadId)
+          .where('occurred_at', '>=', since)
+          .orderBy('occurred_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(limit)
+          .execute()
+      ).map(toEvent),
     batchAfter: async (afterId, limit) =>
       (
         await db

@@ -1,7 +1,9 @@
 import Table from 'cli-table3';
+import { nextBestActionsOf } from '../../app/desk/next-best-actions.js';
 import { findLead, listLeads } from '../../app/leads/lead-service.js';
 import { explainLead } from '../../app/scoring/lead-scoring.js';
 import { withScores } from '../../app/scoring/scoring-service.js';
+import type { NextBestAction } from '../../domain/desk/playbook.js';
 import { HearthError } from '../../domain/errors.js';
 import { LEAD_STATUSES, type Lead, type LeadStatus } from '../../domain/lead.js';
 import type { Explanation, Temperature } from '../../domain/scoring/index.js';
@@ -168,18 +170,31 @@ export function describeExplanation(e: Explanation): string {
   return lines.join('\n');
 }
 
+/** The playbook's next best actions as text: one numbered line each, the reason below it. */
+export function describeNextBestActions(actions: readonly NextBestAction[]): string {
+  if (actions.length === 0) return 'Next best actions: none.';
+  const lines = ['Next best actions:'];
+  actions.forEach((a, i) => {
+    lines.push(`  ${i + 1}. ${a.title} [${a.kind}]`);
+    lines.push(`     why: ${a.reason}`);
+  });
+  return lines.join('\n');
+}
+
 /** `hearth lead ID|EMAIL`: one lead with its latest events. */
 export async function leadCommand(io: Io, reference: string, options: { json?: boolean }): Promise<void> {
   await withApp(io, async (app) => {
     const lead = await findLead(app.ctx, OPERATOR, reference);
     const events = await app.ctx.store.events.forLead(lead.id, { limit: 20 });
     const explanation = await explainLead(app.ctx, OPERATOR, lead.id);
+    const nextBestActions = await nextBestActionsOf(app.ctx, lead);
     if (options.json) {
-      line(io.out, JSON.stringify({ lead, explanation, events }, null, 2));
+      line(io.out, JSON.stringify({ lead, explanation, nextBestActions, events }, null, 2));
       return;
     }
     line(io.out, describeLead(lead));
     line(io.out, describeExplanation(explanation));
+    line(io.out, describeNextBestActions(nextBestActions));
     line(io.out, events.length === 0 ? 'No events yet.' : `Latest ${events.length} events:`);
     for (const event of events) {
       line(io.out, `  ${event.occurredAt.toISOString()}  ${event.type}  ${JSON.stringify(event.properties)}`);

@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { ACTION_KINDS, DEFAULT_PLAYBOOK, PLAYBOOK_SITUATIONS, type PlaybookSituation } from './playbook.js';
 import { TASK_KINDS } from './task.js';
 
 /**
@@ -30,6 +31,25 @@ export const RoutingRuleSchema = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** One recommended action of the playbook (SPEC §2 Playbook: next best actions). */
+export const PlaybookEntrySchema = Type.Object(
+  {
+    kind: Type.Enum(ACTION_KINDS, {
+      description:
+        'What it asks for; decides the reason shown. Marketing kinds (educate, personalise, offer, re_engage, appreciate) are never shown for opted-out leads, sales kinds (contact, assign, follow_up) never for disqualified ones.',
+    }),
+    title: Type.String({ minLength: 1, maxLength: 200 }),
+    description: Type.String({ maxLength: 2000 }),
+  },
+  { additionalProperties: false },
+);
+
+const playbookList = (situation: PlaybookSituation) =>
+  Type.Array(PlaybookEntrySchema, {
+    maxItems: 20,
+    description: `Next best actions for ${situation.replace(/_/g, ' ')} leads, in order.`,
+  });
 
 export const DeskSettingsSchema = Type.Object(
   {
@@ -93,6 +113,16 @@ export const DeskSettingsSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    playbook: Type.Object(
+      Object.fromEntries(PLAYBOOK_SITUATIONS.map((s) => [s, playbookList(s)])) as Record<
+        PlaybookSituation,
+        ReturnType<typeof playbookList>
+      >,
+      {
+        additionalProperties: false,
+        description: 'What to do for each situation; a situation sent replaces its whole list.',
+      },
+    ),
   },
   { additionalProperties: false, $id: 'DeskSettings' },
 );
@@ -113,6 +143,7 @@ export const DEFAULT_DESK_SETTINGS: DeskSettings = {
   escalation: { notifyManagers: true, reassign: false },
   routing: { mode: 'round_robin', fixedOwnerId: null, keepExistingOwner: true, rules: [] },
   lostFollowUp: { enabled: true, delayDays: 30, taskTitle: 'Follow up: why did we lose this lead?' },
+  playbook: DEFAULT_PLAYBOOK,
 };
 
 type Partial2<T> = { [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : Partial<T[K]> };
@@ -126,5 +157,6 @@ export function withDeskDefaults(stored: DeskSettingsPatch | undefined): DeskSet
     escalation: { ...DEFAULT_DESK_SETTINGS.escalation, ...s.escalation },
     routing: { ...DEFAULT_DESK_SETTINGS.routing, ...s.routing },
     lostFollowUp: { ...DEFAULT_DESK_SETTINGS.lostFollowUp, ...s.lostFollowUp },
+    playbook: { ...DEFAULT_DESK_SETTINGS.playbook, ...s.playbook },
   };
 }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import type { AppContext } from '../../app/context.js';
+import { nextBestActionsFor, nextBestActionsOf } from '../../app/desk/next-best-actions.js';
 import { listLeadEvents } from '../../app/events/lead-events.js';
 import { LeadInput, LeadPatch } from '../../app/leads/lead-schemas.js';
 import { eraseLead, getLead, listLeads, updateLead, upsertLead } from '../../app/leads/lead-service.js';
@@ -17,7 +18,7 @@ import { LEAD_SORT_FIELDS, type LeadCursor, type LeadSortField } from '../../sto
 import { principalOf } from '../auth.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { ErrorBody } from '../error-mapping.js';
-import { IdParams, LeadPageView } from '../schemas.js';
+import { IdParams, LeadPageView, NextBestActionView } from '../schemas.js';
 import { onBody } from '../validation.js';
 
 const SORTS = LEAD_SORT_FIELDS.flatMap((f) => [f, `-${f}`]);
@@ -139,12 +140,31 @@ export function leadRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         config: { permission: 'leads:read' },
         schema: {
           tags: ['leads'],
-          summary: 'One lead',
+          summary: 'One lead, with its next best actions',
           params: IdParams,
           response: { 200: Type.Ref('Lead'), ...errors },
         },
       },
-      async (request) => scored(await getLead(ctx, principalOf(request), request.params.id)),
+      async (request) => {
+        const lead = await getLead(ctx, principalOf(request), request.params.id);
+        return { ...(await scored(lead)), nextBestActions: await nextBestActionsOf(ctx, lead) };
+      },
+    );
+
+    app.get(
+      '/leads/:id/next-actions',
+      {
+        config: { permission: 'leads:read' },
+        schema: {
+          tags: ['leads'],
+          summary: "The playbook's next best actions for a lead now, each with its reason",
+          params: IdParams,
+          response: { 200: Type.Object({ data: Type.Array(NextBestActionView) }), ...errors },
+        },
+      },
+      async (request) => ({
+        data: await nextBestActionsFor(ctx, principalOf(request), request.params.id),
+      }),
     );
 
     app.patch(
