@@ -11,6 +11,8 @@ export interface Config {
   readonly maxBatchSize: number;
   readonly dbPoolSize: number;
   readonly jobPollMs: number;
+  readonly trustProxy: boolean;
+  readonly webhookTimeoutMs: number;
 }
 
 type Parse<T> = (raw: string) => T | { problem: string };
@@ -112,6 +114,28 @@ export const SETTINGS = [
     description:
       'How often background work (SLA deadlines, overdue tasks, signals from other instances, webhook retries) is looked for. Changes made by this process are picked up at once.',
     parse: integer(10, 60_000),
+  },
+  {
+    env: 'HEARTH_WEBHOOK_TIMEOUT_MS',
+    key: 'webhookTimeoutMs',
+    default: 10_000,
+    unit: 'ms',
+    description:
+      'How long a webhook receiver has to answer; a delivery whose sender died is sent again by another instance after 3× this.',
+    parse: integer(100, 120_000),
+  },
+  {
+    env: 'HEARTH_TRUST_PROXY',
+    key: 'trustProxy',
+    default: false,
+    description:
+      'true behind a reverse proxy that terminates TLS: X-Forwarded-Proto/-For are believed, so session cookies are marked Secure.',
+    parse: (raw) =>
+      raw === 'true' || raw === '1'
+        ? true
+        : raw === 'false' || raw === '0'
+          ? false
+          : { problem: 'must be true or false' },
   },
 ] as const satisfies readonly Setting<keyof Config>[];
 

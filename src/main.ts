@@ -54,6 +54,7 @@ export async function openApp(
 export async function buildServer(app: OpenApp, config: Config, logger: boolean): Promise<FastifyInstance> {
   return buildHttpServer(app.ctx, {
     bodyLimitBytes: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
     logger: logger ? { level: config.logLevel } : false,
     version: VERSION,
   });

@@ -36,7 +36,8 @@ export type Permission =
   | 'settings:manage'
   | 'webhooks:manage'
   | 'automations:manage'
-  | 'audit:read';
+  | 'audit:read'
+  | 'session:read';
 
 const POLICY: Record<Permission, readonly KeyRole[]> = {
   'leads:write': ['admin', 'manager', 'rep', 'ingest'],
@@ -68,6 +69,8 @@ const POLICY: Record<Permission, readonly KeyRole[]> = {
   'webhooks:manage': ['admin'],
   'automations:manage': ['admin'],
   'audit:read': ['admin'],
+  // Who am I: any signed-in person or key of a person.
+  'session:read': ['admin', 'manager', 'rep'],
 };
 
 export function isAllowed(principal: Principal, permission: Permission): boolean {

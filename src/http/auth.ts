@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authenticateApiKey } from '../app/access/access-service.js';
+import { authenticateSession } from '../app/access/sessions.js';
 import type { AppContext } from '../app/context.js';
 import { isAllowed, type Permission, type Principal } from '../domain/access.js';
 import { HearthError } from '../domain/errors.js';
@@ -17,11 +18,14 @@ declare module 'fastify' {
 /** The caller established by `authenticate`; routes that require a permission always have one. */
 export function principalOf(request: FastifyRequest): Principal {
   if (!request.principal)
-    throw new HearthError('unauthenticated', 'Send an API key as "Authorization: Bearer <key>"');
+    throw new HearthError('unauthenticated', 'Sign in, or send an API key as "Authorization: Bearer <key>"');
   return request.principal;
 }
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
+const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** The web app's session cookie (httpOnly, SameSite=Lax, Secure over TLS). */
+export const SESSION_COOKIE = 'hearth_session';
 
 /**
  * Registers authentication and authorisation once for every route: each route declares its
@@ -38,10 +42,25 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
     const permission = request.routeOptions.config.permission;
     if (permission === undefined || permission === 'public') return;
     const header = request.headers.authorization;
-    if (!header) throw new HearthError('unauthenticated', 'Send an API key as "Authorization: Bearer <key>"');
-    const key = BEARER.exec(header)?.[1];
-    if (!key) throw new HearthError('unauthenticated', 'The Authorization header must be "Bearer <key>"');
-    request.principal = await authenticateApiKey(ctx, key);
+    const sessionToken = request.cookies?.[SESSION_COOKIE];
+    if (header) {
+      const key = BEARER.exec(header)?.[1];
+      if (!key) throw new HearthError('unauthenticated', 'The Authorization header must be "Bearer <key>"');
+      request.principal = await authenticateApiKey(ctx, key);
+    } else if (sessionToken) {
+      const session = await authenticateSession(ctx, sessionToken);
+      // A cookie rides along with any request the browser makes, including one forged by another
+      // site: a change needs the session's CSRF token too, which only our pages can read.
+      if (!SAFE_METHODS.has(request.method) && request.headers['x-csrf-token'] !== session.csrfToken) {
+        throw new HearthError('forbidden', 'The X-CSRF-Token header is missing or wrong: reload the page');
+      }
+      request.principal = session.principal;
+    } else {
+      throw new HearthError(
+        'unauthenticated',
+        'Sign in, or send an API key as "Authorization: Bearer <key>"',
+      );
+    }
     if (!isAllowed(request.principal, permission)) {
       throw new HearthError('forbidden', `A ${request.principal.role} key cannot do this`, { permission });
     }

@@ -20,6 +20,8 @@ export function scheduleDeskWork(ctx: AppContext, logger: Logger, intervalMs: nu
         await pruneSignals(ctx);
       }
       const summary = await runDeskWork(ctx);
+      // Dispatching queued webhook deliveries (and maybe more signals): let their workers run now.
+      if (summary.signals > 0 || summary.breaches > 0 || summary.overdue > 0) ctx.wakeup.notify();
       if (summary.breaches > 0) logger.info(`desk: ${summary.breaches} speed-to-lead SLA breaches`);
     },
     { intervalMs, logger, wakeup: ctx.wakeup },

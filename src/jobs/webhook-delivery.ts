@@ -16,11 +16,12 @@ export function scheduleWebhookDelivery(
   ctx: AppContext,
   logger: Logger,
   intervalMs = WEBHOOK_DELIVERY_INTERVAL_MS,
+  timeoutMs?: number,
 ): () => Promise<void> {
   return schedulePolling(
     'webhook delivery',
     async () => {
-      const summary = await deliverWebhooks(ctx);
+      const summary = await deliverWebhooks(ctx, timeoutMs === undefined ? {} : { timeoutMs });
       if (summary.failed > 0) {
         logger.error(`webhooks: ${summary.failed} deliveries failed for good (see their delivery log)`);
       }

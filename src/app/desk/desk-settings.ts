@@ -20,7 +20,11 @@ export const DeskSettingsPatchSchema = Type.Object(
       name,
       Type.Optional(Type.Partial(section)),
     ]),
-  ) as { [K in keyof typeof DeskSettingsSchema.properties]: TOptional<TPartial<(typeof DeskSettingsSchema.properties)[K]>> },
+  ) as {
+    [K in keyof typeof DeskSettingsSchema.properties]: TOptional<
+      TPartial<(typeof DeskSettingsSchema.properties)[K]>
+    >;
+  },
   { additionalProperties: false, minProperties: 1 },
 );
 const checkSettings = validator(DeskSettingsSchema);

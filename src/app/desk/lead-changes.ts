@@ -12,12 +12,21 @@ export function actorLabel(actor: Principal | null): string {
 }
 
 /** `lead.created` for leads just stored. */
-export function leadCreated(lead: Pick<Lead, 'id' | 'email' | 'name' | 'company' | 'source'>, now: Date): NewSignal {
+export function leadCreated(
+  lead: Pick<Lead, 'id' | 'email' | 'name' | 'company' | 'source'>,
+  now: Date,
+): NewSignal {
   return {
     type: 'lead.created',
     leadId: lead.id,
     occurredAt: now,
-    payload: { leadId: lead.id, email: lead.email, name: lead.name, company: lead.company, source: lead.source },
+    payload: {
+      leadId: lead.id,
+      email: lead.email,
+      name: lead.name,
+      company: lead.company,
+      source: lead.source,
+    },
   };
 }
 

@@ -17,7 +17,9 @@ export const OutcomeInput = Type.Object(
       Type.String({ format: 'date-time', description: 'When it happened; default now. Not in the future.' }),
     ),
     reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
-    value: Type.Optional(Type.Number({ minimum: 0, maximum: 1e12, description: 'Deal value, for `customer`.' })),
+    value: Type.Optional(
+      Type.Number({ minimum: 0, maximum: 1e12, description: 'Deal value, for `customer`.' }),
+    ),
     currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code, e.g. EUR.' })),
   },
   { additionalProperties: false },
@@ -71,14 +73,24 @@ export async function recordOutcome(
       action: 'lead.outcome',
       entity: 'lead',
       entityId: leadId,
-      details: { from: lead.status, to: input.status, at: at.toISOString(), reason: input.reason ?? null, value: input.value ?? null },
+      details: {
+        from: lead.status,
+        to: input.status,
+        at: at.toISOString(),
+        reason: input.reason ?? null,
+        value: input.value ?? null,
+      },
     });
     return { lead: updated, change };
   });
 }
 
 /** A lead's status history, oldest first. */
-export async function statusHistory(ctx: AppContext, actor: Principal, leadId: string): Promise<StatusChange[]> {
+export async function statusHistory(
+  ctx: AppContext,
+  actor: Principal,
+  leadId: string,
+): Promise<StatusChange[]> {
   const lead = await ctx.store.leads.byId(leadId);
   if (!lead || !canSeeLead(actor, lead)) throw new HearthError('not_found', `No lead has id ${leadId}`);
   return ctx.store.desk.statusChangesOf(leadId);

@@ -4,11 +4,13 @@ import type { AttemptOutcome, ClaimedDelivery, DeliveryAttempt } from '../../sto
 import type { AppContext } from '../context.js';
 import { signatureHeader } from './webhook-signature.js';
 
-// A receiver should answer at once and work later; 10 s is GitHub's delivery timeout.
+// A receiver should answer at once and work later; 10 s is GitHub's delivery timeout
+// (HEARTH_WEBHOOK_TIMEOUT_MS).
 export const DELIVERY_TIMEOUT_MS = 10_000;
-// Longer than a whole batch of sends (they run together, each cut at the timeout), so a lease
-// expires only when its sender died: then another instance sends it again (at least once).
-export const DELIVERY_LEASE_MS = 60_000;
+// A lease outlasts a whole batch of sends (they run together, each cut at the timeout) and the
+// recording of their results, so it expires only when its sender died: then another instance
+// sends it again (at least once).
+const leaseFor = (timeoutMs: number) => 3 * timeoutMs;
 // Deliveries leased per claim, sent concurrently.
 export const DELIVERY_BATCH = 20;
 // A pass stops after this many attempts, so that a poll never runs unbounded.
@@ -20,6 +22,8 @@ export interface DeliverOptions {
   /** In [0, 1): the jitter of the retry schedule. */
   readonly random?: () => number;
   readonly batch?: number;
+  /** How long a receiver has to answer; DELIVERY_TIMEOUT_MS unless configured. */
+  readonly timeoutMs?: number;
 }
 
 export interface DeliverySummary {
@@ -42,16 +46,17 @@ export async function deliverWebhooks(
   const send = options.fetch ?? fetch;
   const random = options.random ?? Math.random;
   const batch = options.batch ?? DELIVERY_BATCH;
+  const timeoutMs = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;
   const summary = { attempted: 0, delivered: 0, retrying: 0, failed: 0 };
   while (summary.attempted < MAX_ATTEMPTS_PER_PASS) {
     const now = ctx.clock();
     const claimed = await ctx.store.transaction((store) =>
-      store.webhooks.claimDue(now, new Date(now.getTime() + DELIVERY_LEASE_MS), batch),
+      store.webhooks.claimDue(now, new Date(now.getTime() + leaseFor(timeoutMs)), batch),
     );
     if (claimed.length === 0) break;
     const results = await Promise.allSettled(
       claimed.map(async (delivery) => {
-        const attempt = await post(ctx, send, delivery);
+        const attempt = await post(ctx, send, delivery, timeoutMs);
         const outcome = outcomeOf(attempt, delivery, ctx.clock(), random);
         await ctx.store.transaction((store) => store.webhooks.recordAttempt(delivery.id, attempt, outcome));
         return outcome.state;
@@ -88,6 +93,7 @@ async function post(
   ctx: AppContext,
   send: typeof fetch,
   delivery: ClaimedDelivery,
+  timeoutMs: number,
 ): Promise<DeliveryAttempt> {
   const body = JSON.stringify(delivery.body);
   const attemptedAt = ctx.clock();
@@ -106,7 +112,7 @@ async function post(
       // A redirect is an answer other than 2xx: following it would send the lead's data to a
       // place the admin did not choose.
       redirect: 'manual',
-      signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+      signal: AbortSignal.timeout(timeoutMs),
     });
     // Only the status matters; the connection is freed without reading what came with it.
     await response.body?.cancel();
@@ -121,16 +127,16 @@ async function post(
     return {
       attemptedAt,
       statusCode: null,
-      error: failureOf(error),
+      error: failureOf(error, timeoutMs),
       durationMs: performance.now() - started,
     };
   }
 }
 
 /** A readable reason for a send that got no answer: `fetch failed: ECONNREFUSED`. */
-function failureOf(error: unknown): string {
+function failureOf(error: unknown, timeoutMs: number): string {
   if (!(error instanceof Error)) return String(error);
-  if (error.name === 'TimeoutError') return `no answer within ${DELIVERY_TIMEOUT_MS / 1000} s`;
+  if (error.name === 'TimeoutError') return `no answer within ${timeoutMs / 1000} s`;
   const cause: unknown = error.cause;
   const code =
     typeof cause === 'object' && cause !== null && 'code' in cause

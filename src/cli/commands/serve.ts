@@ -3,6 +3,7 @@ import { resumePublishJobs } from '../../app/scoring/model-lifecycle.js';
 import { scheduleDeskWork } from '../../jobs/desk-work.js';
 import { scheduleDueWork } from '../../jobs/due-work.js';
 import { scheduleEmbeddedMaintenance } from '../../jobs/maintenance.js';
+import { scheduleWebhookDelivery } from '../../jobs/webhook-delivery.js';
 import { buildServer, openApp } from '../../main.js';
 import { configOf, type Io, line } from '../runtime.js';
 
@@ -19,6 +20,7 @@ export async function serve(io: Io): Promise<void> {
   // stop carries on (its progress is in the leads themselves).
   const stopDueWork = scheduleDueWork(app.ctx, logger);
   const stopDeskWork = scheduleDeskWork(app.ctx, logger, config.jobPollMs);
+  const stopWebhooks = scheduleWebhookDelivery(app.ctx, logger, config.jobPollMs, config.webhookTimeoutMs);
   const resumed = resumePublishJobs(app.ctx).catch((error: unknown) =>
     logger.error(`resuming a model publish failed: ${String(error)}`),
   );
@@ -53,6 +55,7 @@ export async function serve(io: Io): Promise<void> {
   stopMaintenance();
   await stopDueWork();
   await stopDeskWork();
+  await stopWebhooks();
   await server.close();
   await app.close();
   // A rescore still running fails on the closed pool; it resumes at the next start.
