@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { beforeAll, expect, it } from 'vitest';
+import { updateDeskSettings } from '../../src/app/desk/desk-settings.js';
 import { DEFAULT_DESK_SETTINGS } from '../../src/domain/desk/settings.js';
-import { describeEachDatabase } from '../support/databases.js';
+import { adminActor, describeEachDatabase } from '../support/databases.js';
 import { bearer, json, testServer, uniqueEmail } from '../support/http.js';
 import { fitLeadPayload } from '../support/leads.js';
 
@@ -152,12 +153,14 @@ describeEachDatabase('next best actions through the API', (env) => {
     expect(denied.statusCode).toBe(403);
   });
 
-  it('follows the playbook in the desk settings', async () => {
+  it('follows the playbook in the desk settings; a situation sent replaces its list, the others stay', async () => {
     const id = await warmLead();
-    await env.app.ctx.store.settings.put('desk', {
+    const updated = await updateDeskSettings(env.app.ctx, adminActor, {
       playbook: { warm: [{ kind: 'offer', title: 'Send the spring discount', description: '' }] },
     });
     try {
+      expect(updated.playbook.hot).toEqual(DEFAULT_DESK_SETTINGS.playbook.hot);
+      expect(updated.speedToLead).toEqual(DEFAULT_DESK_SETTINGS.speedToLead);
       expect(await nextActions(id)).toEqual([
         {
           id: 'warm.offer',
@@ -166,6 +169,11 @@ describeEachDatabase('next best actions through the API', (env) => {
           reason: 'viewed the pricing page 3× this week',
         },
       ]);
+      const bad = updateDeskSettings(env.app.ctx, adminActor, {
+        playbook: { cold: [{ kind: 'spam' as 'offer', title: 'Buy now', description: '' }] },
+      });
+      await expect(bad).rejects.toMatchObject({ code: 'invalid' });
+      await expect(bad).rejects.toThrow(/playbook\.cold/);
     } finally {
       await env.app.ctx.store.settings.put('desk', DEFAULT_DESK_SETTINGS);
     }
