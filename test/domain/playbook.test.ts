@@ -3,12 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { summariseEngagement } from '../../src/domain/desk/engagement.js';
 import {
   ACTION_KINDS,
-  DEFAULT_PLAYBOOK,
   MARKETING_KINDS,
   nextBestActions,
   type PlaybookInput,
   SALES_KINDS,
 } from '../../src/domain/desk/playbook.js';
+import { DEFAULT_PLAYBOOK } from '../../src/domain/desk/playbook-defaults.js';
 import type { SlaView } from '../../src/domain/desk/speed-to-lead.js';
 import type { StatusChange } from '../../src/domain/desk/status.js';
 import type { Task } from '../../src/domain/desk/task.js';

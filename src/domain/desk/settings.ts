@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
-import { ACTION_KINDS, DEFAULT_PLAYBOOK, PLAYBOOK_SITUATIONS, type PlaybookSituation } from './playbook.js';
+import { ACTION_KINDS, PLAYBOOK_SITUATIONS, type PlaybookSituation } from './playbook.js';
+import { DEFAULT_PLAYBOOK } from './playbook-defaults.js';
 import { TASK_KINDS } from './task.js';
 
 /**
