@@ -9,6 +9,7 @@ import { HearthError } from '../domain/errors.js';
 import { registerAuth } from './auth.js';
 import { handleError, sendError } from './error-mapping.js';
 import { accessRoutes } from './routes/access-routes.js';
+import { automationRoutes } from './routes/automation-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { leadRoutes } from './routes/lead-routes.js';
 import { modelRoutes } from './routes/model-routes.js';
@@ -106,7 +107,14 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions): Pr
     app.swagger(),
   );
 
-  for (const routes of [leadRoutes, eventRoutes, accessRoutes, modelRoutes, webhookRoutes]) {
+  for (const routes of [
+    leadRoutes,
+    eventRoutes,
+    accessRoutes,
+    modelRoutes,
+    webhookRoutes,
+    automationRoutes,
+  ]) {
     await app.register(routes(ctx), { prefix: '/api/v1' });
   }
   return app;

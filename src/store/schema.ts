@@ -16,6 +16,8 @@ export interface Database {
   tasks: TasksTable;
   first_touch_timers: FirstTouchTimersTable;
   lead_status_changes: LeadStatusChangesTable;
+  automations: AutomationsTable;
+  automation_runs: AutomationRunsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
@@ -241,6 +243,30 @@ export interface WebhookAttemptsTable {
   status_code: number | null;
   error: string | null;
   duration_ms: number;
+}
+
+export interface AutomationsTable {
+  id: Generated<string>;
+  name: string;
+  enabled: Generated<boolean>;
+  position: number;
+  /** trigger, where and actions (domain/desk/automation.ts). */
+  document: Json<Record<string, unknown>>;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
+export interface AutomationRunsTable {
+  id: Generated<number>;
+  automation_id: string;
+  signal_id: number;
+  signal_type: string;
+  lead_id: string | null;
+  at: Timestamp;
+  outcome: 'done' | 'skipped' | 'failed';
+  detail: Json<Record<string, unknown>>;
 }
 
 export type LeadRow = Selectable<LeadsTable>;

@@ -1,6 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { type ApiKeyStore, apiKeyStore } from './api-keys.js';
 import { type AuditStore, auditStore } from './audit.js';
+import { type AutomationStore, automationStore } from './automations.js';
 import { type DeskStore, deskStore } from './desk.js';
 import { type EventStore, eventStore } from './events.js';
 import { type LeadStore, leadStore } from './leads.js';
@@ -35,6 +36,7 @@ export interface Store {
   readonly signals: SignalStore;
   readonly tasks: TaskStore;
   readonly desk: DeskStore;
+  readonly automations: AutomationStore;
   readonly webhooks: WebhookStore;
   transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>;
   /** True when the database answers a trivial query. */
@@ -56,6 +58,7 @@ export function createStore(db: Kysely<Database> | Transaction<Database>): Store
     signals: signalStore(db),
     tasks: taskStore(db),
     desk: deskStore(db),
+    automations: automationStore(db),
     webhooks: webhookStore(db),
     transaction: (work) =>
       db.isTransaction ? work(store) : db.transaction().execute((tx) => work(createStore(tx))),

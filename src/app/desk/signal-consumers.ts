@@ -1,5 +1,6 @@
 import type { Signal } from '../../domain/desk/signal.js';
 import type { Store } from '../../store/store.js';
+import { runAutomations } from '../automations/run-automations.js';
 import { fanOutWebhooks } from '../webhooks/webhook-fanout.js';
 
 /**
@@ -8,4 +9,4 @@ import { fanOutWebhooks } from '../webhooks/webhook-fanout.js';
  */
 export type SignalConsumer = (store: Store, signals: readonly Signal[], now: Date) => Promise<void>;
 
-export const SIGNAL_CONSUMERS: readonly SignalConsumer[] = [fanOutWebhooks];
+export const SIGNAL_CONSUMERS: readonly SignalConsumer[] = [fanOutWebhooks, runAutomations];

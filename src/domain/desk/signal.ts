@@ -10,6 +10,8 @@ export const SIGNAL_TYPES = [
   'task.created',
   'task.overdue',
   'sla.breached',
+  // A rule's notify action (docs/automations.md): names the rule, the triggering signal and the lead.
+  'automation.notify',
 ] as const;
 export type SignalType = (typeof SIGNAL_TYPES)[number];
 

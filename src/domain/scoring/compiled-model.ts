@@ -43,7 +43,8 @@ export interface EventMatch {
 
 const LEAD_PATHS = new Set<string>([...LEAD_FIELD_NAMES, 'id', 'createdAt', 'updatedAt', 'lastActivityAt']);
 
-function checkLeadPath(segments: readonly string[]): string | null {
+/** Null when a condition path names a lead field or `attributes.<name>`; else why it does not. */
+export function checkLeadPath(segments: readonly string[]): string | null {
   const [first] = segments;
   if (first === 'attributes') return segments.length > 1 ? null : 'name an attribute: attributes.<name>';
   if (first !== undefined && LEAD_PATHS.has(first) && segments.length === 1) return null;
