@@ -12,7 +12,7 @@ import type { SignalConsumer } from '../desk/signal-consumers.js';
 export const fanOutWebhooks: SignalConsumer = async (store, signals, now) => {
   if (signals.length === 0) return;
   const subscriptions = await store.webhooks.list();
-  const wanted = signals.filter((s) => subscriptions.some((w) => subscribesTo(w, s.type)));
+  const wanted = signals.filter((s) => subscriptions.some((w) => subscribesTo(w, s)));
   if (wanted.length === 0) return;
   const leads = await store.webhooks.leadSnapshots(
     wanted.flatMap((s) => (s.leadId === null ? [] : [s.leadId])),
@@ -23,7 +23,7 @@ export const fanOutWebhooks: SignalConsumer = async (store, signals, now) => {
     const lead = signal.leadId === null ? null : (leads.get(signal.leadId) ?? null);
     const body = webhookBody(signal, lead);
     return subscriptions
-      .filter((w) => subscribesTo(w, signal.type))
+      .filter((w) => subscribesTo(w, signal))
       .map((w) => ({
         webhookId: w.id,
         signalId: signal.id,

@@ -54,7 +54,15 @@ export function webhookBody(signal: Signal, lead: LeadSnapshot | null): WebhookB
   };
 }
 
-/** Whether a subscription wants this signal. */
-export function subscribesTo(webhook: Pick<Webhook, 'active' | 'events'>, type: SignalType): boolean {
-  return webhook.active && webhook.events.includes(type);
+/**
+ * Whether a subscription wants this signal: it subscribes to the type, and an `automation.notify`
+ * that names a subscription (the rule's `webhookId`) goes to that one only.
+ */
+export function subscribesTo(
+  webhook: Pick<Webhook, 'id' | 'active' | 'events'>,
+  signal: Pick<Signal, 'type' | 'payload'>,
+): boolean {
+  if (!webhook.active || !webhook.events.includes(signal.type)) return false;
+  const named = signal.type === 'automation.notify' ? signal.payload.webhookId : undefined;
+  return typeof named !== 'string' || named === webhook.id;
 }
