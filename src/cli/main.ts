@@ -4,6 +4,7 @@ import { LEAD_STATUSES } from '../domain/lead.js';
 import { TEMPERATURES } from '../domain/scoring/model.js';
 import { VERSION } from '../main.js';
 import { addUser, createKey, listKeys, revokeKey } from './commands/access.js';
+import { auditCommand } from './commands/audit.js';
 import { leadCommand, leadsCommand } from './commands/leads.js';
 import {
   publishCommand,
@@ -89,6 +90,19 @@ export function buildProgram(io: Io): Command {
     .argument('<id-or-email>')
     .option('--json', 'print JSON')
     .action((reference: string, options) => leadCommand(io, reference, options));
+
+  program
+    .command('audit')
+    .description('the audit log: who changed what, newest first')
+    .option('--entity <entity>', 'only this kind of thing: lead, scoring_model, user, api_key, …')
+    .option('--id <id>', 'only this one (with --entity)')
+    .option('--action <action>', 'only this action, e.g. lead.merge')
+    .option('--actor <user-id>', 'only what this user did')
+    .option('--since <date>', 'at or after this instant (ISO 8601)')
+    .option('--until <date>', 'before this instant (ISO 8601)')
+    .option('--limit <n>', 'how many', '50')
+    .option('--json', 'print JSON')
+    .action((options) => auditCommand(io, options));
 
   const model = program.command('model').description('the scoring model: validate, show, publish, schema');
   model

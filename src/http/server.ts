@@ -9,9 +9,12 @@ import { HearthError } from '../domain/errors.js';
 import { registerAuth } from './auth.js';
 import { handleError, sendError } from './error-mapping.js';
 import { accessRoutes } from './routes/access-routes.js';
+import { accountRoutes } from './routes/account-routes.js';
+import { auditRoutes } from './routes/audit-routes.js';
 import { automationRoutes } from './routes/automation-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { leadRoutes } from './routes/lead-routes.js';
+import { mergeRoutes } from './routes/merge-routes.js';
 import { modelRoutes } from './routes/model-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
 import { EventView, ExplanationView, LeadView, TransitionView } from './schemas.js';
@@ -114,6 +117,9 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions): Pr
     modelRoutes,
     webhookRoutes,
     automationRoutes,
+    accountRoutes,
+    mergeRoutes,
+    auditRoutes,
   ]) {
     await app.register(routes(ctx), { prefix: '/api/v1' });
   }

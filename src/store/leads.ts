@@ -1,5 +1,7 @@
 import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql, type Transaction } from 'kysely';
+import type { MatchKeys } from '../domain/duplicates.js';
 import type { Lead, LeadFields, LeadStatus } from '../domain/lead.js';
+import { duplicateCandidates, type MovedRows, mergeInto } from './lead-merge.js';
 import type { Database, LeadRow, LeadRowUpdate } from './schema.js';
 
 export const LEAD_SORT_FIELDS = [
@@ -48,35 +50,44 @@ export interface LeadPage {
   readonly next: LeadCursor | null;
 }
 
+/**
+ * What a write stores: the fields, and the match keys the domain derived from the lead's values
+ * after the write (domain/duplicates.ts `matchKeysAfter`). Keys left out keep their stored value,
+ * so a write that touches neither email, company nor phone may omit them.
+ */
+export type LeadWrite = LeadFields & Partial<MatchKeys>;
+
 export interface LeadStore {
   /**
    * Creates a lead at `now`; `id` and `createdAt` may be given when restoring from an export.
    * Write methods take the time from the caller's clock, never the database's, so that tests and
    * scoring agree on what "now" is.
    */
-  create(fields: LeadFields, now: Date, identity?: { id?: string; createdAt?: Date }): Promise<Lead>;
+  create(fields: LeadWrite, now: Date, identity?: { id?: string; createdAt?: Date }): Promise<Lead>;
   /** Creates the lead, or updates the one with the same (normalised) email; `created` says which. */
   upsertByEmail(
     email: string,
-    fields: LeadFields,
+    fields: LeadWrite,
     now: Date,
     createdAt?: Date,
   ): Promise<{ lead: Lead; created: boolean }>;
   byId(id: string): Promise<Lead | undefined>;
   byEmail(email: string): Promise<Lead | undefined>;
-  update(id: string, fields: LeadFields, now: Date): Promise<Lead | undefined>;
+  update(id: string, fields: LeadWrite, now: Date): Promise<Lead | undefined>;
   /** Deletes the lead; its events and everything else about it go with it (foreign keys cascade). */
   erase(id: string): Promise<boolean>;
   list(query: LeadQuery): Promise<LeadPage>;
   /** Which of these ids exist. */
   existingIds(ids: readonly string[]): Promise<Set<string>>;
   /**
-   * Ids for these normalised emails, creating a bare lead for each unknown one in one statement.
-   * Returns every email's id and the set of emails whose lead was created here.
+   * Ids for these normalised emails, creating a bare lead for each unknown one in one statement,
+   * with its account key from `accountKeys` (by email; see domain/account.ts). Returns every
+   * email's id and the set of emails whose lead was created here.
    */
   ensureByEmail(
     emails: readonly string[],
     now: Date,
+    accountKeys: ReadonlyMap<string, string | null>,
   ): Promise<{ ids: Map<string, string>; created: Set<string> }>;
   /** Moves each lead's last activity forward to the given time if it is later. */
   recordActivity(activity: readonly { leadId: string; at: Date }[]): Promise<void>;
@@ -97,6 +108,13 @@ export interface LeadStore {
   count(): Promise<number>;
   /** The email of each of these leads that has one. */
   emailsOf(ids: readonly string[]): Promise<Map<string, string>>;
+  /** Leads sharing the phone key or account key given, except `exceptId` (see lead-merge.ts). */
+  duplicateCandidates(exceptId: string, keys: MatchKeys, limit: number): Promise<Lead[]>;
+  /**
+   * Moves every row of the duplicate (events, history, tasks, timers, signals) onto the survivor
+   * and deletes the duplicate; returns the rows moved per table (see lead-merge.ts).
+   */
+  mergeInto(survivorId: string, duplicateId: string, now: Date): Promise<MovedRows>;
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -124,8 +142,10 @@ export function toLead(row: LeadRow): Lead {
 }
 
 /** Column values for the fields that are present; absent fields are left out entirely. */
-function toColumns(fields: LeadFields): Omit<LeadRowUpdate, 'attributes'> {
+function toColumns(fields: LeadWrite): Omit<LeadRowUpdate, 'attributes'> {
   const columns: Omit<LeadRowUpdate, 'attributes'> = {};
+  if (fields.accountKey !== undefined) columns.account_key = fields.accountKey;
+  if (fields.phoneKey !== undefined) columns.phone_key = fields.phoneKey;
   if (fields.email !== undefined) columns.email = fields.email;
   if (fields.name !== undefined) columns.name = fields.name;
   if (fields.phone !== undefined) columns.phone = fields.phone;
@@ -171,7 +191,8 @@ function prefixQuery(text: string): string | null {
   return words.length === 0 ? null : words.map((w) => `'${w}':*`).join(' & ');
 }
 
-function applyFilters(
+/** Adds the filters of a lead query to a select over `leads`. */
+export function applyFilters(
   query: SelectQueryBuilder<Database, 'leads', LeadRow>,
   filter: LeadFilter,
 ): SelectQueryBuilder<Database, 'leads', LeadRow> {
@@ -297,13 +318,13 @@ export function leadStore(db: Db): LeadStore {
         .execute();
       return new Set(rows.map((r) => r.id));
     },
-    ensureByEmail: async (emails, now) => {
+    ensureByEmail: async (emails, now, accountKeys) => {
       if (emails.length === 0) return { ids: new Map(), created: new Set() };
       const unique = [...new Set(emails)];
       const inserted = await sql<{ id: string; email: string }>`
-        insert into leads (email, created_at, updated_at)
-        select email, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
-        from unnest(${unique}::text[]) as u(email)
+        insert into leads (email, account_key, created_at, updated_at)
+        select email, account_key, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
+        from unnest(${unique}::text[], ${unique.map((e) => accountKeys.get(e) ?? null)}::text[]) as u(email, account_key)
         on conflict (email) do nothing
         returning id, email`.execute(db);
       const created = new Set(inserted.rows.map((r) => r.email));
@@ -365,6 +386,8 @@ export function leadStore(db: Db): LeadStore {
         .execute();
       return new Map(rows.flatMap((r) => (r.email ? [[r.id, r.email] as const] : [])));
     },
+    duplicateCandidates: (exceptId, keys, limit) => duplicateCandidates(db, exceptId, keys, limit),
+    mergeInto: (survivorId, duplicateId, now) => mergeInto(db, survivorId, duplicateId, now),
     count: async () => {
       const row = await db
         .selectFrom('leads')

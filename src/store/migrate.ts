@@ -5,6 +5,7 @@ import * as modelPublish from './migrations/0003_model_publish.js';
 import * as scoredAt from './migrations/0004_scored_at.js';
 import * as leadDesk from './migrations/0005_lead_desk.js';
 import * as webhooks from './migrations/0006_webhooks.js';
+import * as accounts from './migrations/0007_accounts.js';
 import * as automations from './migrations/0008_automations.js';
 import type { Database } from './schema.js';
 
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004_scored_at': scoredAt,
   '0005_lead_desk': leadDesk,
   '0006_webhooks': webhooks,
+  '0007_accounts': accounts,
   '0008_automations': automations,
 };
 

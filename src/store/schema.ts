@@ -80,6 +80,10 @@ export interface LeadsTable {
   scored_at: Timestamp | null;
   interest_key_engagement: number | null;
   interest_key_intent: number | null;
+  /** domain/account.ts: the company domain, or `name:` + company name; null for no account. */
+  account_key: string | null;
+  /** domain/duplicates.ts: the last digits of the phone, for finding duplicates. */
+  phone_key: string | null;
 }
 
 export interface ScoringModelsTable {

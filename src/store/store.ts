@@ -1,4 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { type AccountStore, accountStore } from './accounts.js';
 import { type ApiKeyStore, apiKeyStore } from './api-keys.js';
 import { type AuditStore, auditStore } from './audit.js';
 import { type AutomationStore, automationStore } from './automations.js';
@@ -26,6 +27,7 @@ import { type WebhookStore, webhookStore } from './webhooks.js';
  */
 export interface Store {
   readonly leads: LeadStore;
+  readonly accounts: AccountStore;
   readonly events: EventStore;
   readonly users: UserStore;
   readonly apiKeys: ApiKeyStore;
@@ -48,6 +50,7 @@ export interface Store {
 export function createStore(db: Kysely<Database> | Transaction<Database>): Store {
   const store: Store = {
     leads: leadStore(db),
+    accounts: accountStore(db),
     events: eventStore(db),
     users: userStore(db),
     apiKeys: apiKeyStore(db),

@@ -1,4 +1,5 @@
 import { canSeeLead, type Principal } from '../../domain/access.js';
+import { matchKeys, matchKeysAfter } from '../../domain/duplicates.js';
 import { HearthError } from '../../domain/errors.js';
 import {
   changedLeadFields,
@@ -101,15 +102,20 @@ export async function upsertLead(ctx: AppContext, actor: Principal, input: LeadI
       const changed = changedLeadFields(existing, fields);
       if (changed.length === 0) return { lead: existing, created: false, changed: false };
       const now = ctx.clock();
-      const lead = (await store.leads.update(existing.id, fields, now)) as Lead;
+      const write = { ...fields, ...matchKeysAfter(existing, fields) };
+      const lead = (await store.leads.update(existing.id, write, now)) as Lead;
       await rescoreAfterEdit(store, existing, lead, now);
+      await auditOwnerChange(store, actor, existing, lead);
       if (actor.role !== 'ingest') await audit(store, actor, 'lead.update', lead.id, { fields: changed });
       return { lead, created: false, changed: true };
     }
     const now = ctx.clock();
     if (input.id === undefined && fields.email) {
       // The email was free a moment ago; the upsert still settles a race with a concurrent create.
-      const upserted = await store.leads.upsertByEmail(fields.email, fields, now, createdAt);
+      const write = { ...fields, ...matchKeysAfter(null, fields) };
+      const upserted = await store.leads.upsertByEmail(fields.email, write, now, createdAt);
+      // The keys above assumed a new lead; after a lost race they follow the merged values.
+      if (!upserted.created) await store.leads.update(upserted.lead.id, matchKeys(upserted.lead), now);
       // After a lost race the previous values are unknown: scores follow, with no transition.
       await rescoreAfterEdit(store, upserted.created ? null : upserted.lead, upserted.lead, now);
       return { ...upserted, changed: true };
@@ -118,7 +124,7 @@ export async function upsertLead(ctx: AppContext, actor: Principal, input: LeadI
       ...(input.id !== undefined ? { id: input.id } : {}),
       ...(createdAt ? { createdAt } : {}),
     };
-    const lead = await store.leads.create(fields, now, identity);
+    const lead = await store.leads.create({ ...fields, ...matchKeysAfter(null, fields) }, now, identity);
     await rescoreAfterEdit(store, null, lead, now);
     return { lead, created: true, changed: true };
   });
@@ -165,8 +171,10 @@ export async function updateLead(
     const changed = changedLeadFields(lead, fields);
     if (changed.length === 0) return lead;
     const now = ctx.clock();
-    const updated = (await store.leads.update(id, fields, now)) as Lead;
+    const write = { ...fields, ...matchKeysAfter(lead, fields) };
+    const updated = (await store.leads.update(id, write, now)) as Lead;
     await rescoreAfterEdit(store, lead, updated, now);
+    await auditOwnerChange(store, actor, lead, updated);
     await audit(store, actor, 'lead.update', id, { fields: changed });
     return updated;
   });
@@ -189,6 +197,16 @@ export async function eraseLead(ctx: AppContext, actor: Principal, id: string): 
     assertVisible(actor, lead, id);
     await store.leads.erase(id);
     await audit(store, actor, 'lead.erase', id, {});
+  });
+}
+
+// Owner changes get their own entry, with both owners, as the desk's routing writes them.
+async function auditOwnerChange(store: Store, actor: Principal, before: Lead, after: Lead): Promise<void> {
+  if (before.ownerId === after.ownerId) return;
+  await audit(store, actor, 'lead.assign', after.id, {
+    ownerId: after.ownerId,
+    previousOwnerId: before.ownerId,
+    by: 'user',
   });
 }
 

@@ -1,3 +1,4 @@
+import { FREE_MAIL_PATTERN } from '../free-mail.js';
 import type { InterestRule, ScoringModel } from './model.js';
 
 /**
@@ -6,8 +7,7 @@ import type { InterestRule, ScoringModel } from './model.js';
  * "Hearth" and the docs give the reasoning.
  */
 
-const FREE_MAIL =
-  '@(gmail|googlemail|yahoo|hotmail|outlook|live|msn|aol|icloud|me|gmx|proton|protonmail|yandex|mail)\\.';
+const FREE_MAIL = FREE_MAIL_PATTERN;
 const DECISION_MAKER =
   '\\b(chief|ceo|cto|cfo|coo|cmo|cio|cro|vp|svp|evp|vice[- ]president|head|director|founder|co-founder|owner|partner|president)\\b';
 const SALES_FORM = '(contact|sales|quote|demo)';

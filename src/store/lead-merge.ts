@@ -1,0 +1,98 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { MatchKeys } from '../domain/duplicates.js';
+import type { Lead } from '../domain/lead.js';
+import { toLead } from './leads.js';
+import type { Database } from './schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/**
+ * Every table whose rows belong to a lead (a `lead_id` column), moved by a merge in this order.
+ * A table added with a `lead_id` must be added here too — or, if its rows should go with the
+ * duplicate, listed in `LEFT_WITH_DUPLICATE` — else deleting the duplicate would silently cascade
+ * them away; test/http/merge-api.test.ts fails until it is.
+ */
+export const MERGED_LEAD_TABLES = [
+  'events',
+  'event_keys',
+  'lead_transitions',
+  'tasks',
+  'first_touch_timers',
+  'lead_status_changes',
+  // Announcements and what was sent about them keep their payloads (which name the duplicate's
+  // id, as it was then); they now belong to the survivor's history.
+  'signals',
+  'webhook_deliveries',
+  // Runs of automation rules: the loop guard counts a rule's recent runs per lead, so they follow
+  // the person.
+  'automation_runs',
+] as const;
+export type MergedLeadTable = (typeof MERGED_LEAD_TABLES)[number];
+
+/** Tables with a `lead_id` whose rows deliberately go with the deleted duplicate (none yet). */
+export const LEFT_WITH_DUPLICATE: readonly string[] = [];
+
+/** How many rows of each table a merge moved. */
+export type MovedRows = Record<MergedLeadTable, number>;
+
+/**
+ * Leads sharing a match key with a lead (its phone key or its account key), except the lead
+ * itself, at most `limit`. The domain decides which of them are duplicates.
+ */
+export async function duplicateCandidates(
+  db: Db,
+  exceptId: string,
+  keys: MatchKeys,
+  limit: number,
+): Promise<Lead[]> {
+  if (keys.phoneKey === null && keys.accountKey === null) return [];
+  const rows = await db
+    .selectFrom('leads')
+    .selectAll()
+    .where('id', '!=', exceptId)
+    .where((eb) =>
+      eb.or([
+        ...(keys.phoneKey !== null ? [eb('phone_key', '=', keys.phoneKey)] : []),
+        ...(keys.accountKey !== null ? [eb('account_key', '=', keys.accountKey)] : []),
+      ]),
+    )
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map(toLead);
+}
+
+/**
+ * Moves everything that belongs to the duplicate onto the survivor, then deletes the duplicate.
+ * Must run inside a transaction, with both leads locked. A speed-to-lead timer still running on
+ * the duplicate is closed (`merged`) when the survivor has its own running: a lead runs one clock.
+ *
+ * @example await tx.leads.mergeInto(survivor.id, duplicate.id, now)
+ */
+export async function mergeInto(
+  db: Db,
+  survivorId: string,
+  duplicateId: string,
+  now: Date,
+): Promise<MovedRows> {
+  await sql`
+    update first_touch_timers set closed_at = ${now.toISOString()}::timestamptz, closed_reason = 'merged'
+    where lead_id = ${duplicateId}::uuid and touched_at is null and closed_at is null
+      and exists (
+        select 1 from first_touch_timers s
+        where s.lead_id = ${survivorId}::uuid and s.touched_at is null and s.closed_at is null)`.execute(db);
+  const moved = {} as MovedRows;
+  // One statement per table, named in the code rather than looked up, so that a reader sees
+  // exactly what a merge touches.
+  for (const table of MERGED_LEAD_TABLES) {
+    const result = await db
+      .updateTable(table)
+      .set({ lead_id: survivorId })
+      .where('lead_id', '=', duplicateId)
+      .executeTakeFirst();
+    moved[table] = Number(result.numUpdatedRows);
+  }
+  await db.deleteFrom('leads').where('id', '=', duplicateId).execute();
+  return moved;
+}
