@@ -1,10 +1,11 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { KEY_ROLES, USER_ROLES } from '../domain/access.js';
 import { LEAD_STATUSES } from '../domain/lead.js';
 import { TEMPERATURES } from '../domain/scoring/model.js';
 import { VERSION } from '../main.js';
 import { addUser, createKey, listKeys, revokeKey } from './commands/access.js';
 import { auditCommand } from './commands/audit.js';
+import { outcomeCommand, queueCommand, TASK_STATES, tasksCommand } from './commands/desk.js';
 import { leadCommand, leadsCommand } from './commands/leads.js';
 import {
   publishCommand,
@@ -103,6 +104,34 @@ export function buildProgram(io: Io): Command {
     .option('--limit <n>', 'how many', '50')
     .option('--json', 'print JSON')
     .action((options) => auditCommand(io, options));
+
+  program
+    .command('queue')
+    .description('the hot queue: hot leads and due tasks, longest waiting first, with SLA time left')
+    .option('--limit <n>', 'how many', '50')
+    .option('--json', 'print JSON')
+    .action((options) => queueCommand(io, options));
+
+  program
+    .command('tasks')
+    .description('list tasks, soonest due first')
+    .addOption(new Option('--state <state>', 'due: within the hour or overdue').choices(TASK_STATES))
+    .option('--owner <id>', 'a user id, or "none"')
+    .option('--lead <id-or-email>', 'only this lead’s tasks')
+    .option('--limit <n>', 'how many', '50')
+    .option('--json', 'print JSON')
+    .action((options) => tasksCommand(io, options));
+
+  program
+    .command('outcome')
+    .description('record an outcome: customer (won), lost, disqualified, or open to re-open')
+    .argument('<id-or-email>')
+    .addArgument(new Argument('<status>').choices(LEAD_STATUSES))
+    .option('--reason <text>', 'why (for lost or disqualified)')
+    .option('--value <amount>', 'deal value (for customer)')
+    .option('--currency <code>', 'ISO 4217 code, e.g. EUR')
+    .option('--at <time>', 'when it happened (ISO 8601); default now')
+    .action((reference: string, status, options) => outcomeCommand(io, reference, status, options));
 
   const model = program.command('model').description('the scoring model: validate, show, publish, schema');
   model

@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -12,6 +13,8 @@ import { accessRoutes } from './routes/access-routes.js';
 import { accountRoutes } from './routes/account-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { automationRoutes } from './routes/automation-routes.js';
+import { deskRoutes } from './routes/desk-routes.js';
+import { sessionRoutes } from './routes/session-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { leadRoutes } from './routes/lead-routes.js';
 import { mergeRoutes } from './routes/merge-routes.js';
@@ -22,6 +25,7 @@ import { validatorCompiler } from './validation.js';
 
 export interface HttpOptions {
   readonly bodyLimitBytes: number;
+  readonly trustProxy?: boolean;
   readonly logger: LoggerOptions | false;
   readonly version: string;
 }
@@ -30,6 +34,7 @@ export interface HttpOptions {
 export async function buildHttpServer(ctx: AppContext, options: HttpOptions): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: options.bodyLimitBytes,
+    trustProxy: options.trustProxy ?? false,
     logger:
       options.logger === false
         ? false
@@ -72,7 +77,13 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions): Pr
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(cookie);
   registerAuth(app, ctx);
+  // A write may have announced changes (signals): let this process's background work react now
+  // rather than at the next poll.
+  app.addHook('onResponse', async (request) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') ctx.wakeup.notify();
+  });
 
   app.get(
     '/healthz',
@@ -115,6 +126,8 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions): Pr
     eventRoutes,
     accessRoutes,
     modelRoutes,
+    deskRoutes,
+    sessionRoutes,
     webhookRoutes,
     automationRoutes,
     accountRoutes,

@@ -21,6 +21,7 @@ export interface Database {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  sessions: SessionsTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -271,6 +272,15 @@ export interface AutomationRunsTable {
   at: Timestamp;
   outcome: 'done' | 'skipped' | 'failed';
   detail: Json<Record<string, unknown>>;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
 }
 
 export type LeadRow = Selectable<LeadsTable>;

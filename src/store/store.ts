@@ -9,6 +9,7 @@ import { type LeadStore, leadStore } from './leads.js';
 import { type ModelStore, modelStore } from './models.js';
 import type { Database } from './schema.js';
 import { type ScoringStore, scoringStore } from './scoring.js';
+import { type SessionStore, sessionStore } from './sessions.js';
 import { type SettingsStore, settingsStore } from './settings.js';
 import { type SignalStore, signalStore } from './signals.js';
 import { type TaskStore, taskStore } from './tasks.js';
@@ -40,6 +41,7 @@ export interface Store {
   readonly desk: DeskStore;
   readonly automations: AutomationStore;
   readonly webhooks: WebhookStore;
+  readonly sessions: SessionStore;
   transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>;
   /** True when the database answers a trivial query. */
   ping(): Promise<boolean>;
@@ -63,6 +65,7 @@ export function createStore(db: Kysely<Database> | Transaction<Database>): Store
     desk: deskStore(db),
     automations: automationStore(db),
     webhooks: webhookStore(db),
+    sessions: sessionStore(db),
     transaction: (work) =>
       db.isTransaction ? work(store) : db.transaction().execute((tx) => work(createStore(tx))),
     ping: async () => {

@@ -11,6 +11,7 @@ import {
 import type { LeadPage, LeadQuery } from '../../store/leads.js';
 import type { Store } from '../../store/store.js';
 import type { AppContext } from '../context.js';
+import { leadCreated, recordStatusChange } from '../desk/lead-changes.js';
 import { rescoreAfterEdit } from '../scoring/scoring-service.js';
 import type { LeadInput, LeadPatch } from './lead-schemas.js';
 
@@ -106,6 +107,7 @@ export async function upsertLead(ctx: AppContext, actor: Principal, input: LeadI
       const lead = (await store.leads.update(existing.id, write, now)) as Lead;
       await rescoreAfterEdit(store, existing, lead, now);
       await auditOwnerChange(store, actor, existing, lead);
+      if (changed.includes('status')) await recordStatusChange(store, actor, existing, lead.status, {}, now);
       if (actor.role !== 'ingest') await audit(store, actor, 'lead.update', lead.id, { fields: changed });
       return { lead, created: false, changed: true };
     }
@@ -118,6 +120,7 @@ export async function upsertLead(ctx: AppContext, actor: Principal, input: LeadI
       if (!upserted.created) await store.leads.update(upserted.lead.id, matchKeys(upserted.lead), now);
       // After a lost race the previous values are unknown: scores follow, with no transition.
       await rescoreAfterEdit(store, upserted.created ? null : upserted.lead, upserted.lead, now);
+      if (upserted.created) await store.signals.emit([leadCreated(upserted.lead, now)], now);
       return { ...upserted, changed: true };
     }
     const identity = {
@@ -126,6 +129,7 @@ export async function upsertLead(ctx: AppContext, actor: Principal, input: LeadI
     };
     const lead = await store.leads.create({ ...fields, ...matchKeysAfter(null, fields) }, now, identity);
     await rescoreAfterEdit(store, null, lead, now);
+    await store.signals.emit([leadCreated(lead, now)], now);
     return { lead, created: true, changed: true };
   });
 }
@@ -175,6 +179,7 @@ export async function updateLead(
     const updated = (await store.leads.update(id, write, now)) as Lead;
     await rescoreAfterEdit(store, lead, updated, now);
     await auditOwnerChange(store, actor, lead, updated);
+    if (changed.includes('status')) await recordStatusChange(store, actor, lead, updated.status, {}, now);
     await audit(store, actor, 'lead.update', id, { fields: changed });
     return updated;
   });

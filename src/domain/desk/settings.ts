@@ -125,7 +125,7 @@ export const DeskSettingsSchema = Type.Object(
       },
     ),
   },
-  { additionalProperties: false, $id: 'DeskSettings' },
+  { additionalProperties: false },
 );
 export type DeskSettings = Static<typeof DeskSettingsSchema>;
 export type RoutingRule = Static<typeof RoutingRuleSchema>;
