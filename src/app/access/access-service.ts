@@ -159,7 +159,12 @@ export async function bootstrapFirstAdminKey(ctx: AppContext): Promise<string | 
  * Deactivates or re-activates a user: an inactive user's keys stop working and routing skips
  * them (SPEC §2 Playbook: round-robin over active reps). Their leads and tasks stay theirs.
  */
-export async function setUserActive(ctx: AppContext, actor: Principal, id: string, active: boolean): Promise<User> {
+export async function setUserActive(
+  ctx: AppContext,
+  actor: Principal,
+  id: string,
+  active: boolean,
+): Promise<User> {
   return ctx.store.transaction(async (store) => {
     const user = await store.users.setActive(id, active, ctx.clock());
     if (!user) throw new HearthError('not_found', `No user has id ${id}`, { id });

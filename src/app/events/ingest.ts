@@ -178,7 +178,10 @@ export async function ingestEvents(
     );
     await store.signals.emit(
       [...byEmail.created].map((email) =>
-        leadCreated({ id: byEmail.ids.get(email) as string, email, name: null, company: null, source: null }, now),
+        leadCreated(
+          { id: byEmail.ids.get(email) as string, email, name: null, company: null, source: null },
+          now,
+        ),
       ),
       now,
     );

@@ -6,7 +6,7 @@ import { OutcomeInput, recordOutcome, statusHistory } from '../../app/desk/outco
 import { hotQueue } from '../../app/desk/queue.js';
 import { createTask, getTask, listTasks, TaskInput, TaskPatch, updateTask } from '../../app/desk/tasks.js';
 import { withScores } from '../../app/scoring/scoring-service.js';
-import { DeskSettingsSchema, type DeskSettingsPatch } from '../../domain/desk/settings.js';
+import { type DeskSettingsPatch, DeskSettingsSchema } from '../../domain/desk/settings.js';
 import { TASK_KINDS, TASK_ORIGINS } from '../../domain/desk/task.js';
 import { LEAD_STATUSES } from '../../domain/lead.js';
 import { principalOf } from '../auth.js';
@@ -133,7 +133,10 @@ export function deskRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           summary: 'List tasks, soonest due first (unscheduled last)',
           querystring: TaskListQuery,
           response: {
-            200: Type.Object({ data: Type.Array(TaskView), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
+            200: Type.Object({
+              data: Type.Array(TaskView),
+              nextCursor: Type.Union([Type.String(), Type.Null()]),
+            }),
             ...errors,
           },
         },
@@ -147,7 +150,9 @@ export function deskRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           ...(q.owner !== undefined ? { owner: q.owner } : {}),
           ...(q.state !== undefined ? { state: q.state } : {}),
           limit,
-          ...(after ? { after: { id: after.id, dueAt: after.dueAt === null ? null : new Date(after.dueAt) } } : {}),
+          ...(after
+            ? { after: { id: after.id, dueAt: after.dueAt === null ? null : new Date(after.dueAt) } }
+            : {}),
         });
         const last = tasks.at(-1);
         return {
@@ -179,7 +184,12 @@ export function deskRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/tasks/:id',
       {
         config: { permission: 'tasks:read' },
-        schema: { tags: ['tasks'], summary: 'One task', params: IdParams, response: { 200: TaskView, ...errors } },
+        schema: {
+          tags: ['tasks'],
+          summary: 'One task',
+          params: IdParams,
+          response: { 200: TaskView, ...errors },
+        },
       },
       async (request) => getTask(ctx, principalOf(request), request.params.id),
     );

@@ -20,7 +20,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create index signals_undispatched on signals (id) where dispatched_at is null`.execute(db);
   await sql`create index signals_lead on signals (lead_id, id)`.execute(db);
   // Pruning: dispatched signals are kept for a while, then deleted (src/app/desk/desk-work.ts).
-  await sql`create index signals_dispatched on signals (dispatched_at) where dispatched_at is not null`.execute(db);
+  await sql`create index signals_dispatched on signals (dispatched_at) where dispatched_at is not null`.execute(
+    db,
+  );
 
   await sql`
     create table tasks (
