@@ -24,6 +24,12 @@ export interface OpenOptions {
   readonly exclusive?: boolean;
 }
 
+// Connections the embedded server accepts beyond this process's own pool: `hearth` commands run
+// while `serve` holds the directory connect through its socket, each with a pool of its own.
+// PGlite runs one query at a time whatever the count; a refused connection is an error for the
+// command, a queued one only a wait.
+const GUEST_CONNECTIONS = 30;
+
 // pg returns int8 and numeric as strings to be safe with values past 2^53; Hearth's int8 columns
 // are identities and counts well below that.
 const types = {
@@ -43,7 +49,7 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions)
   }
   const socketPath = socketPathFor(target.dataDir);
   if (target.dataDir === null) {
-    const embedded = await startEmbeddedDatabase(null, socketPath, options.poolSize);
+    const embedded = await startEmbeddedDatabase(null, socketPath, options.poolSize + GUEST_CONNECTIONS);
     return handle(embeddedPool(embedded.address, options.poolSize), 'embedded', true, embedded.stop);
   }
   const lock = lockDataDir(target.dataDir, socketPath);
@@ -59,7 +65,11 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions)
     return handle(pool, 'embedded', false, async () => {});
   }
   try {
-    const embedded = await startEmbeddedDatabase(target.dataDir, socketPath, options.poolSize);
+    const embedded = await startEmbeddedDatabase(
+      target.dataDir,
+      socketPath,
+      options.poolSize + GUEST_CONNECTIONS,
+    );
     return handle(embeddedPool(embedded.address, options.poolSize), 'embedded', true, async () => {
       await embedded.stop();
       lock.release();

@@ -42,12 +42,24 @@ export interface Store {
   readonly automations: AutomationStore;
   readonly webhooks: WebhookStore;
   readonly sessions: SessionStore;
+  /**
+   * Runs `work` in a transaction (or in the current one when already inside). A transaction the
+   * database aborted for a deadlock or a serialization conflict is run again, up to 3 times: `work`
+   * must not have effects outside the database.
+   */
   transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>;
   /** True when the database answers a trivial query. */
   ping(): Promise<boolean>;
   /** Housekeeping PGlite needs because it has no autovacuum; harmless on PostgreSQL. */
   vacuum(): Promise<void>;
 }
+
+// A transaction PostgreSQL aborted to break a deadlock (40P01) or a serialization conflict
+// (40001) did nothing: running it again is safe, and what the caller would do anyway.
+const MAX_ATTEMPTS = 3;
+const RETRYABLE = new Set(['40P01', '40001']);
+const isRetryable = (error: unknown) =>
+  typeof error === 'object' && error !== null && RETRYABLE.has(String((error as { code?: unknown }).code));
 
 export function createStore(db: Kysely<Database> | Transaction<Database>): Store {
   const store: Store = {
@@ -66,8 +78,16 @@ export function createStore(db: Kysely<Database> | Transaction<Database>): Store
     automations: automationStore(db),
     webhooks: webhookStore(db),
     sessions: sessionStore(db),
-    transaction: (work) =>
-      db.isTransaction ? work(store) : db.transaction().execute((tx) => work(createStore(tx))),
+    transaction: async (work) => {
+      if (db.isTransaction) return work(store);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await db.transaction().execute((tx) => work(createStore(tx)));
+        } catch (error) {
+          if (attempt >= MAX_ATTEMPTS || !isRetryable(error)) throw error;
+        }
+      }
+    },
     ping: async () => {
       try {
         await db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();

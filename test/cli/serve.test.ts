@@ -92,7 +92,9 @@ describe('hearth serve on the embedded database', () => {
     const stillThere = await fetch(`${again.url}/api/v1/leads?q=first`, {
       headers: { authorization: `Bearer ${key}` },
     });
-    expect(((await stillThere.json()) as { data: unknown[] }).data).toHaveLength(1);
+    const afterRestart = (await stillThere.json()) as { data: unknown[] };
+    expect(afterRestart, `GET /leads after a restart answered ${stillThere.status}`).toHaveProperty('data');
+    expect(afterRestart.data).toHaveLength(1);
     expect(await stop(again)).toBe(0);
   }, 120_000);
 });

@@ -22,6 +22,8 @@ const entry = new URL('../../src/cli/entry.ts', import.meta.url).pathname;
 interface Instance {
   readonly child: ChildProcess;
   readonly url: string;
+  /** What the server logged at level error, shown if the test fails. */
+  readonly errors: () => string;
 }
 
 function startInstance(databaseUrl: string): Promise<Instance> {
@@ -29,7 +31,7 @@ function startInstance(databaseUrl: string): Promise<Instance> {
     env: {
       PATH: process.env.PATH ?? '',
       PORT: '0',
-      LOG_LEVEL: 'silent',
+      LOG_LEVEL: 'error',
       DATABASE_URL: databaseUrl,
       HEARTH_JOB_POLL_MS: '100',
       HEARTH_WEBHOOK_TIMEOUT_MS: '2000',
@@ -37,11 +39,16 @@ function startInstance(databaseUrl: string): Promise<Instance> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let banner = '';
+  let logs = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    logs += chunk.toString();
+  });
   return new Promise((resolve, reject) => {
     child.stderr?.on('data', (chunk: Buffer) => {
       banner += chunk.toString();
       const match = /running on (http:\/\/localhost:\d+)/.exec(banner);
-      if (match && /API docs: .*\n/.test(banner)) resolve({ child, url: match[1] as string });
+      if (match && /API docs: .*\n/.test(banner))
+        resolve({ child, url: match[1] as string, errors: () => logs });
     });
     child.on('exit', (code) => reject(new Error(`hearth serve exited with ${code}: ${banner}`)));
   });

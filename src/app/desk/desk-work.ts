@@ -69,6 +69,11 @@ async function dispatchBatch(
     const breaches = await sweepBreaches(store, settings, now, batch);
     const overdue = await sweepOverdue(store, now, batch);
     const signals = await store.signals.undispatched(batch);
+    // Lock the batch's leads up front, in id order as ingest does: taking them one by one in
+    // signal order could deadlock with a batch of events holding some of them.
+    await store.scoring.lockForScoring([
+      ...new Set(signals.flatMap((s) => (s.leadId === null ? [] : [s.leadId]))),
+    ]);
     for (const signal of signals) await runPlaybook(store, signal, settings, now);
     for (const consume of SIGNAL_CONSUMERS) await consume(store, signals, now);
     await store.signals.markDispatched(
