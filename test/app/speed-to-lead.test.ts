@@ -6,6 +6,7 @@ import { recordOutcome } from '../../src/app/desk/outcomes.js';
 import { updateTask } from '../../src/app/desk/tasks.js';
 import { ingestEvents } from '../../src/app/events/ingest.js';
 import { upsertLead } from '../../src/app/leads/lead-service.js';
+import { createWebhook, listDeliveries } from '../../src/app/webhooks/webhook-service.js';
 import { nextInRotation } from '../../src/domain/desk/routing.js';
 import type { Task } from '../../src/domain/desk/task.js';
 import type { OpenApp } from '../../src/main.js';
@@ -36,6 +37,7 @@ describeEachDatabase(
   'speed to lead: hot → owner, task, timer; touch, breach, follow-up',
   (env) => {
     let reps: string[];
+    let webhookId: string;
 
     beforeAll(async () => {
       reps = [];
@@ -48,6 +50,13 @@ describeEachDatabase(
         });
         reps.push(user.id);
       }
+      // A subscriber that is never called here (deliveries are only queued): the fan-out is the point.
+      webhookId = (
+        await createWebhook(env.app.ctx, adminActor, {
+          url: 'http://127.0.0.1:9/hook',
+          events: ['lead.temperature_changed', 'sla.breached'],
+        })
+      ).webhook.id;
       await createUser(env.app.ctx, adminActor, {
         email: uniqueEmail('manager'),
         name: 'Meg Manager',
@@ -78,6 +87,12 @@ describeEachDatabase(
         const changed = await signalsOf(env.app, leadId, 'lead.temperature_changed');
         expect(changed.map((s) => s.payload.to)).toEqual(['hot']);
         expect(await signalsOf(env.app, leadId, 'task.created')).toHaveLength(1);
+        const queued = (await listDeliveries(env.app.ctx, webhookId, { limit: 500 })).deliveries.filter(
+          (d) => d.leadId === leadId,
+        );
+        expect(queued.map((d) => [d.event, d.signalId])).toEqual([
+          ['lead.temperature_changed', changed[0]?.id],
+        ]);
       }
     });
 
@@ -112,6 +127,10 @@ describeEachDatabase(
       await runDeskWork(env.app.ctx);
       const breaches = await signalsOf(env.app, leadId, 'sla.breached');
       expect(breaches).toHaveLength(1);
+      const queued = (await listDeliveries(env.app.ctx, webhookId, { limit: 500 })).deliveries.filter(
+        (d) => d.leadId === leadId && d.event === 'sla.breached',
+      );
+      expect(queued).toHaveLength(1);
       expect(breaches[0]?.payload).toMatchObject({ leadId, slaMinutes: 60 });
       expect(breaches[0]?.payload.notify).toEqual([expect.objectContaining({ name: 'Meg Manager' })]);
       const [timer] = await env.app.ctx.store.desk.timersOf(leadId);
