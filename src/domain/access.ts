@@ -85,3 +85,14 @@ export function canSeeLead(principal: Principal, lead: { readonly ownerId: strin
   if (principal.role !== 'rep') return principal.role !== 'ingest';
   return lead.ownerId === null || lead.ownerId === principal.userId;
 }
+
+// No user has this id: a rep key without a user sees only what is unassigned.
+const NO_USER = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * The user whose leads (and the unassigned ones) a principal is limited to, or undefined for
+ * everyone who sees every lead: the `visibleTo` of the store's lead, task and account queries.
+ */
+export function visibleTo(principal: Principal): string | undefined {
+  return principal.role === 'rep' ? (principal.userId ?? NO_USER) : undefined;
+}

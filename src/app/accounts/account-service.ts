@@ -1,4 +1,4 @@
-import type { Principal } from '../../domain/access.js';
+import { type Principal, visibleTo } from '../../domain/access.js';
 import { accountDomain, accountInterest, hottest, temperatureRank } from '../../domain/account.js';
 import { HearthError } from '../../domain/errors.js';
 import type { Temperature } from '../../domain/scoring/model.js';
@@ -6,7 +6,6 @@ import type { LeadFilter } from '../../store/leads.js';
 import type { AppContext } from '../context.js';
 import { type ScoredLead, withScores } from '../scoring/scoring-service.js';
 
-const NO_USER = '00000000-0000-0000-0000-000000000000';
 // Leads read per query while rolling every account up: bounded memory, few round trips.
 const SCAN_BATCH = 1000;
 
@@ -46,7 +45,8 @@ export interface AccountQuery {
 
 // A rep rolls up only the leads they may see (their own and unassigned ones).
 function visibleFilter(actor: Principal): LeadFilter {
-  return actor.role === 'rep' ? { visibleTo: actor.userId ?? NO_USER } : {};
+  const scope = visibleTo(actor);
+  return scope === undefined ? {} : { visibleTo: scope };
 }
 
 /** Gathers one account's leads as they stream past (one number per lead is kept). */

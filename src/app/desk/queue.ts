@@ -1,11 +1,9 @@
-import type { Principal } from '../../domain/access.js';
+import { type Principal, visibleTo } from '../../domain/access.js';
 import { type SlaView, slaView } from '../../domain/desk/speed-to-lead.js';
 import { DUE_SOON_MS, type Task, taskState } from '../../domain/desk/task.js';
 import type { Lead } from '../../domain/lead.js';
 import type { AppContext } from '../context.js';
 import { type ScoredLead, withScores } from '../scoring/scoring-service.js';
-
-const NO_USER = '00000000-0000-0000-0000-000000000000';
 
 export type QueueItem =
   | {
@@ -34,13 +32,13 @@ export type QueueItem =
 export async function hotQueue(ctx: AppContext, actor: Principal, limit: number): Promise<QueueItem[]> {
   const { store } = ctx;
   const now = ctx.clock();
-  const visibleTo = actor.role === 'rep' ? (actor.userId ?? NO_USER) : undefined;
-  const hot = await store.desk.hotQueue(visibleTo, limit);
+  const scope = visibleTo(actor);
+  const hot = await store.desk.hotQueue(scope, limit);
   const due = await store.tasks.list({
     state: 'due',
     now,
     dueBy: new Date(now.getTime() + DUE_SOON_MS),
-    ...(visibleTo !== undefined ? { visibleTo } : {}),
+    ...(scope !== undefined ? { visibleTo: scope } : {}),
     limit,
   });
   const hotIds = new Set(hot.map((l) => l.id));

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { canSeeLead, type Principal } from '../../domain/access.js';
+import { canSeeLead, type Principal, visibleTo } from '../../domain/access.js';
 import { DUE_SOON_MS, TASK_KINDS, type Task } from '../../domain/desk/task.js';
 import { HearthError } from '../../domain/errors.js';
 import type { Lead } from '../../domain/lead.js';
@@ -145,12 +145,13 @@ export async function updateTask(
 
 export async function listTasks(ctx: AppContext, actor: Principal, input: TaskListInput): Promise<Task[]> {
   const now = ctx.clock();
+  const scope = visibleTo(actor);
   const owner = input.owner === 'me' ? (actor.userId ?? 'none') : input.owner;
   return ctx.store.tasks.list({
     ...(input.leadId !== undefined ? { leadId: input.leadId } : {}),
     ...(owner !== undefined ? { ownerId: owner === 'none' ? null : owner } : {}),
     ...(input.state !== undefined ? { state: input.state } : {}),
-    ...(actor.role === 'rep' ? { visibleTo: actor.userId ?? '00000000-0000-0000-0000-000000000000' } : {}),
+    ...(scope !== undefined ? { visibleTo: scope } : {}),
     ...(input.after ? { after: input.after } : {}),
     now,
     dueBy: new Date(now.getTime() + DUE_SOON_MS),

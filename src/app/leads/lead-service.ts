@@ -1,4 +1,4 @@
-import { canSeeLead, type Principal } from '../../domain/access.js';
+import { canSeeLead, type Principal, visibleTo } from '../../domain/access.js';
 import { matchKeys, matchKeysAfter } from '../../domain/duplicates.js';
 import { HearthError } from '../../domain/errors.js';
 import {
@@ -14,8 +14,6 @@ import type { AppContext } from '../context.js';
 import { leadCreated, recordStatusChange } from '../desk/lead-changes.js';
 import { rescoreAfterEdit } from '../scoring/scoring-service.js';
 import type { LeadInput, LeadPatch } from './lead-schemas.js';
-
-const NO_USER = '00000000-0000-0000-0000-000000000000';
 
 export interface UpsertResult {
   readonly lead: Lead;
@@ -190,9 +188,8 @@ export async function listLeads(
   actor: Principal,
   query: Omit<LeadQuery, 'visibleTo'>,
 ): Promise<LeadPage> {
-  if (actor.role !== 'rep') return ctx.store.leads.list(query);
-  // A rep key without a user sees only the unassigned leads.
-  return ctx.store.leads.list({ ...query, visibleTo: actor.userId ?? NO_USER });
+  const scope = visibleTo(actor);
+  return ctx.store.leads.list(scope === undefined ? query : { ...query, visibleTo: scope });
 }
 
 /** Erases a lead and everything about it (SPEC §6); the audit log keeps only its id. */

@@ -1,11 +1,10 @@
-import type { Principal } from '../../domain/access.js';
+import { type Principal, visibleTo } from '../../domain/access.js';
 import { valueFromKey } from '../../domain/scoring/index.js';
 import type { InterestKeyGroup, LeadFilter } from '../../store/leads.js';
 import type { AppContext } from '../context.js';
 import { type ScoredLead, withScores } from './scoring-service.js';
 
 const SCAN = 100;
-const NO_USER = '00000000-0000-0000-0000-000000000000';
 // Reported interest is rounded to hundredths; a margin of one hundredth keeps the stopping rule
 // exact despite that rounding.
 const ROUNDING = 0.01;
@@ -29,8 +28,8 @@ export async function rankByInterest(
 ): Promise<{ leads: ScoredLead[]; scored: number }> {
   const scanSize = options.scanSize ?? SCAN;
   const now = ctx.clock();
-  const visible: LeadFilter =
-    actor.role === 'rep' ? { ...filter, visibleTo: actor.userId ?? NO_USER } : { ...filter };
+  const scope = visibleTo(actor);
+  const visible: LeadFilter = scope === undefined ? { ...filter } : { ...filter, visibleTo: scope };
   const model = await ctx.store.scoring.activeModel();
   const scans = (['engagement', 'intent'] as const).map((group) => ({
     group,
