@@ -22,6 +22,7 @@ import { sessionRoutes } from './routes/session-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
 import { EventView, ExplanationView, LeadView, TransitionView } from './schemas.js';
 import { validatorCompiler } from './validation.js';
+import { webRoutes } from './web.js';
 
 export interface HttpOptions {
   readonly bodyLimitBytes: number;
@@ -136,5 +137,7 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions): Pr
   ]) {
     await app.register(routes(ctx), { prefix: '/api/v1' });
   }
+  // The web app (web/dist) at every other path; it talks to the API above like any client.
+  await app.register(webRoutes());
   return app;
 }

@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+/** Debian's chromium (`apt-get install chromium`); no browser download. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export const LAPTOP = { width: 1366, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+const screenshots = new URL('../../docs/screenshots/', import.meta.url).pathname;
+
+/** Screenshots of the page as it is, at laptop and at phone width, into docs/screenshots/. */
+export async function capture(page: Page, name: string): Promise<void> {
+  await page.setViewportSize(LAPTOP);
+  await page.screenshot({ path: `${screenshots}${name}-laptop.png` });
+  await page.setViewportSize(PHONE);
+  await page.waitForTimeout(150); // a layout pass for the phone breakpoint
+  await page.screenshot({ path: `${screenshots}${name}-phone.png` });
+  await page.setViewportSize(LAPTOP);
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/**
+ * Runs axe-core in the page (evaluated through the DevTools protocol, which the page's CSP does
+ * not govern) and returns the serious and critical violations, at laptop and at phone width.
+ */
+export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]> {
+  await page.evaluate(axeSource);
+  const found: AxeViolation[] = [];
+  for (const viewport of [LAPTOP, PHONE]) {
+    await page.setViewportSize(viewport);
+    const violations = await page.evaluate(async () => {
+      const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } }).axe;
+      const result = await axe.run();
+      return result.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.map((n) => ({ target: n.target })),
+      }));
+    });
+    found.push(...violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'));
+  }
+  await page.setViewportSize(LAPTOP);
+  return found;
+}

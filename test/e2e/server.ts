@@ -1,0 +1,79 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const entry = new URL('../../src/cli/entry.ts', import.meta.url).pathname;
+
+/** A real `hearth serve` on a free port and a fresh data directory, with its first admin key. */
+export interface RunningServer {
+  readonly url: string;
+  readonly adminKey: string;
+  /** Calls the API with the admin key; throws on an error answer. */
+  api<T>(method: string, path: string, body?: unknown): Promise<T>;
+  stop(): Promise<void>;
+}
+
+export async function startServer(): Promise<RunningServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hearth-e2e-'));
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry, 'serve'], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      HEARTH_DATA_DIR: dataDir,
+      // One connection to the embedded database: pglite-socket interleaves the extended-protocol
+      // messages of concurrent connections ("unnamed prepared statement does not exist",
+      // electric-sql/pglite#1046), which the browser's parallel requests hit at once.
+      HEARTH_DB_POOL_SIZE: '1',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let banner = '';
+  // Everything the server prints, for a failed run to read.
+  const logFile = join(tmpdir(), 'hearth-e2e-server.log');
+  writeFileSync(logFile, '');
+  child.stdout?.on('data', (chunk: Buffer) => appendFileSync(logFile, chunk));
+  child.stderr?.on('data', (chunk: Buffer) => appendFileSync(logFile, chunk));
+  child.on('exit', (code, signal) => appendFileSync(logFile, `\n[hearth serve exited: ${code ?? signal}]\n`));
+  const { url, adminKey } = await new Promise<{ url: string; adminKey: string }>((resolve, reject) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
+      banner += chunk.toString();
+      const match = /running on (http:\/\/localhost:\d+)/.exec(banner);
+      const key = /\n\s+(hth_[A-Za-z0-9_-]+)\n/.exec(banner)?.[1];
+      // The docs line is the banner's last: by then the key block has been printed.
+      if (match?.[1] && key && /API docs: .*\n/.test(banner)) resolve({ url: match[1], adminKey: key });
+    });
+    child.on('exit', (code) => reject(new Error(`hearth serve exited with ${code}: ${banner}`)));
+  });
+
+  async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${url}/api/v1${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${adminKey}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    if (!response.ok)
+      throw new Error(`${method} ${path}: ${response.status} ${text} (server log: ${logFile})`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  return {
+    url,
+    adminKey,
+    api,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.removeAllListeners('exit');
+        child.on('exit', () => {
+          rmSync(dataDir, { recursive: true, force: true });
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}

@@ -1,0 +1,173 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fitLeadPayload } from '../support/leads.js';
+import { capture, LAPTOP, launchChromium, seriousA11yViolations } from './browser.js';
+import { type RunningServer, startServer } from './server.js';
+
+const PASSWORD = 'a long enough e2e password';
+
+// One server and one browser for the file: each test continues the story of the one before
+// (a rep signs in, a lead turns hot, the rep calls it), as a real morning at the desk would.
+describe('the web app in Chromium', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let repContext: BrowserContext;
+  let rep: Page;
+  const cspErrors: string[] = [];
+  const hotLead = { name: 'Ada Lovelace', id: '' };
+
+  async function signIn(page: Page, email: string): Promise<void> {
+    await page.goto(`${server.url}/`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').first().fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Hot queue' }).waitFor();
+  }
+
+  async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ viewport: LAPTOP });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspErrors.push(message.text());
+    });
+    return { context, page };
+  }
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer(), launchChromium()]);
+    await server.api('POST', '/users', {
+      email: 'admin@example.com',
+      name: 'Grace Admin',
+      role: 'admin',
+      password: PASSWORD,
+    });
+    await server.api('POST', '/users', {
+      email: 'rep@example.com',
+      name: 'Rita Rep',
+      role: 'rep',
+      password: PASSWORD,
+    });
+    ({ context: repContext, page: rep } = await newPage());
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('serves the app with security headers and signs a rep in to an empty queue', async () => {
+    const response = await fetch(`${server.url}/leads`, { headers: { accept: 'text/html' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-security-policy')).toMatch(/script-src 'self'(;|$)/);
+    expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+    expect(response.headers.get('referrer-policy')).toBe('same-origin');
+
+    await rep.goto(`${server.url}/`);
+    await rep.getByRole('heading', { name: 'Hearth' }).waitFor();
+    expect(new URL(rep.url()).pathname).toBe('/sign-in');
+    await capture(rep, 'sign-in');
+    expect(await seriousA11yViolations(rep)).toEqual([]);
+
+    await rep.getByLabel('Email').fill('rep@example.com');
+    await rep.getByLabel('Password').first().fill('not the password');
+    await rep.getByRole('button', { name: 'Sign in' }).click();
+    await rep.getByRole('alert').waitFor();
+
+    await signIn(rep, 'rep@example.com');
+    await rep.getByText('Nobody is waiting').waitFor();
+    await capture(rep, 'queue-empty');
+    expect(await seriousA11yViolations(rep)).toEqual([]);
+  });
+
+  it('shows a lead in the queue once an API event makes it hot, with a running SLA timer', async () => {
+    const lead = await server.api<{ id: string }>(
+      'POST',
+      '/leads',
+      fitLeadPayload(new Date(), { name: hotLead.name }),
+    );
+    hotLead.id = lead.id;
+    await server.api('POST', '/leads', { email: 'cold.lead@example.org', name: 'Colin Cold', source: 'ads' });
+    await server.api('POST', '/events', {
+      leadId: lead.id,
+      type: 'form_submit',
+      properties: { form: 'contact-sales' },
+    });
+
+    const card = rep.getByRole('listitem', { name: hotLead.name });
+    await card.waitFor({ timeout: 15_000 });
+    await card.locator('[data-sla="running"]').waitFor({ timeout: 15_000 });
+    expect(await card.getByText('hot', { exact: true }).count()).toBe(1);
+    await capture(rep, 'queue');
+    expect(await seriousA11yViolations(rep)).toEqual([]);
+  });
+
+  it('logs a call from the queue and the SLA timer stops', async () => {
+    const card = rep.getByRole('listitem', { name: hotLead.name });
+    await card.getByRole('button', { name: `Log call for ${hotLead.name}` }).click();
+    await rep.getByRole('menuitem', { name: 'Interested', exact: true }).click();
+    await card.locator('[data-sla="met"]').waitFor({ timeout: 15_000 });
+    expect(await card.locator('[data-sla="running"]').count()).toBe(0);
+  });
+
+  it('filters the leads table to hot leads', async () => {
+    await rep.getByRole('link', { name: 'Leads' }).first().click();
+    const table = rep.getByRole('table', { name: 'Leads' });
+    await table.getByText('Colin Cold').waitFor();
+    await capture(rep, 'leads');
+    expect(await seriousA11yViolations(rep)).toEqual([]);
+
+    await rep.getByLabel('Temperature', { exact: true }).selectOption('hot');
+    await rep.waitForURL(/temperature=hot/);
+    await table.getByText(hotLead.name).waitFor();
+    await table.getByText('Colin Cold').waitFor({ state: 'detached' });
+    await rep.getByText('1 lead loaded').waitFor();
+  });
+
+  it('opens the lead page with scores, next best actions and the logged call', async () => {
+    await rep.getByRole('link', { name: new RegExp(hotLead.name) }).click();
+    await rep.getByRole('heading', { name: hotLead.name, level: 2 }).waitFor();
+    await rep.getByRole('region', { name: 'Next best actions' }).waitFor();
+    await rep.getByRole('region', { name: 'Activity' }).getByText('call', { exact: true }).waitFor();
+    await capture(rep, 'lead');
+    expect(await seriousA11yViolations(rep)).toEqual([]);
+  });
+
+  it('tells a rep that settings are not allowed and fetches nothing there', async () => {
+    const settingsCalls: string[] = [];
+    rep.on('request', (request) => {
+      if (/\/api\/v1\/(users|settings)/.test(request.url())) settingsCalls.push(request.url());
+    });
+    expect(await rep.getByRole('link', { name: 'Settings' }).count()).toBe(0);
+    await rep.goto(`${server.url}/settings`);
+    await rep.getByText('Not allowed').waitFor();
+    expect(await rep.getByRole('table').count()).toBe(0);
+    expect(settingsCalls).toEqual([]);
+    await capture(rep, 'settings-not-allowed');
+    expect(await seriousA11yViolations(rep)).toEqual([]);
+    await repContext.close();
+  });
+
+  it('shows an admin the users and the desk settings', async () => {
+    const { context, page: admin } = await newPage();
+    await signIn(admin, 'admin@example.com');
+    await admin.getByRole('link', { name: 'Settings' }).click();
+    await admin.getByRole('table', { name: 'Users' }).getByText('rep@example.com').waitFor();
+    await capture(admin, 'settings-users');
+    expect(await seriousA11yViolations(admin)).toEqual([]);
+
+    await admin.getByRole('tab', { name: 'Desk' }).click();
+    const minutes = admin.getByLabel('Time to first touch (minutes)');
+    await minutes.fill('10');
+    await admin.getByRole('button', { name: 'Save desk settings' }).click();
+    await admin.getByText('Saved.').waitFor();
+    const saved = await server.api<{ speedToLead: { slaMinutes: number } }>('GET', '/settings/desk');
+    expect(saved.speedToLead.slaMinutes).toBe(10);
+    await capture(admin, 'settings-desk');
+    expect(await seriousA11yViolations(admin)).toEqual([]);
+    await context.close();
+    expect(cspErrors).toEqual([]);
+  });
+});

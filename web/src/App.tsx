@@ -1,0 +1,46 @@
+import { Center, Loader } from '@mantine/core';
+import { Navigate, Route, Routes } from 'react-router';
+import { SessionProvider, useSessionQuery } from './auth/session';
+import { ErrorNotice } from './components/ErrorNotice';
+import { Layout } from './components/Layout';
+import { LeadPage } from './pages/LeadPage';
+import { LeadsPage } from './pages/LeadsPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { QueuePage } from './pages/QueuePage';
+import { SettingsPage } from './pages/SettingsPage';
+import { SignInPage } from './pages/SignInPage';
+
+/** Signed out: only the sign-in page. Signed in: the app, with the hot queue as home. */
+export function App() {
+  const session = useSessionQuery();
+  if (session.isPending) {
+    return (
+      <Center h="100vh">
+        <Loader aria-label="Loading" />
+      </Center>
+    );
+  }
+  if (session.isError) return <ErrorNotice error={session.error} />;
+  if (!session.data) {
+    return (
+      <Routes>
+        <Route path="/sign-in" element={<SignInPage />} />
+        <Route path="*" element={<Navigate to="/sign-in" replace />} />
+      </Routes>
+    );
+  }
+  return (
+    <SessionProvider session={session.data}>
+      <Routes>
+        <Route element={<Layout />}>
+          <Route index element={<QueuePage />} />
+          <Route path="leads" element={<LeadsPage />} />
+          <Route path="leads/:id" element={<LeadPage />} />
+          <Route path="settings" element={<SettingsPage />} />
+          <Route path="sign-in" element={<Navigate to="/" replace />} />
+          <Route path="*" element={<NotFoundPage />} />
+        </Route>
+      </Routes>
+    </SessionProvider>
+  );
+}

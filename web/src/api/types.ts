@@ -1,0 +1,154 @@
+// The shapes the web app reads from /api/v1, as the route response schemas declare them
+// (src/http/schemas.ts, src/http/routes/*). Times are ISO 8601 strings on the wire.
+
+export type Role = 'admin' | 'manager' | 'rep';
+export type Temperature = 'cold' | 'cool' | 'warm' | 'hot';
+export type LeadStatus = 'open' | 'customer' | 'lost' | 'disqualified';
+export const TEMPERATURES: readonly Temperature[] = ['hot', 'warm', 'cool', 'cold'];
+export const LEAD_STATUSES: readonly LeadStatus[] = ['open', 'customer', 'lost', 'disqualified'];
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+}
+
+export interface Session {
+  user: SessionUser;
+  csrfToken: string;
+  expiresAt: string;
+}
+
+export interface NextBestAction {
+  id: string;
+  kind: string;
+  title: string;
+  reason: string;
+  detail?: string;
+}
+
+export interface Lead {
+  id: string;
+  email: string | null;
+  name: string | null;
+  phone: string | null;
+  company: string | null;
+  jobTitle: string | null;
+  industry: string | null;
+  companySize: number | null;
+  country: string | null;
+  source: string | null;
+  ownerId: string | null;
+  status: LeadStatus;
+  optedOut: boolean;
+  attributes: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+  lastActivityAt: string | null;
+  fit: number;
+  interest: number;
+  temperature: Temperature;
+  modelVersion: number;
+  nextBestActions?: NextBestAction[];
+}
+
+export interface Page<T> {
+  data: T[];
+  nextCursor: string | null;
+}
+
+export interface Task {
+  id: string;
+  leadId: string;
+  kind: string;
+  title: string;
+  notes: string | null;
+  ownerId: string | null;
+  dueAt: string | null;
+  doneAt: string | null;
+  sla: boolean;
+  origin: string;
+  createdAt: string;
+}
+
+export type SlaState = 'running' | 'breached' | 'met' | 'late' | 'closed';
+
+export interface Sla {
+  state: SlaState;
+  startedAt: string;
+  dueAt: string;
+  msLeft: number | null;
+  elapsedMs: number | null;
+}
+
+export interface QueueLead {
+  id: string;
+  email: string | null;
+  name: string | null;
+  company: string | null;
+  ownerId: string | null;
+  status: LeadStatus;
+  fit: number;
+  interest: number;
+  temperature: string;
+}
+
+export type QueueItem =
+  | { kind: 'lead'; waitingSince: string; lead: QueueLead; sla: Sla | null; tasks: Task[] }
+  | { kind: 'task'; waitingSince: string; task: Task; state: 'due' | 'overdue'; lead: QueueLead };
+
+export interface LeadEvent {
+  id: number;
+  leadId: string;
+  type: string;
+  occurredAt: string;
+  properties: Record<string, unknown>;
+}
+
+export interface Transition {
+  id: number;
+  from: Temperature;
+  to: Temperature;
+  at: string;
+  cause: { kind: string; eventId?: number; threshold?: string; criterion?: string };
+  modelVersion: number;
+  suggestLetGo: boolean;
+}
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  active: boolean;
+  createdAt: string;
+}
+
+export interface DeskSettings {
+  speedToLead: {
+    enabled: boolean;
+    slaMinutes: number;
+    taskTitle: string;
+    taskKind: string;
+    touchEvents: string[];
+  };
+  escalation: { notifyManagers: boolean; reassign: boolean };
+  routing: {
+    mode: 'round_robin' | 'fixed' | 'none';
+    fixedOwnerId: string | null;
+    keepExistingOwner: boolean;
+  };
+  lostFollowUp: { enabled: boolean; delayDays: number; taskTitle: string };
+}
+
+/** The outcomes a rep logs from the queue or the lead page (SPEC §2 Activity, call outcomes). */
+export const CALL_OUTCOMES = [
+  'interested',
+  'not_interested',
+  'no_answer',
+  'voicemail',
+  'callback_requested',
+  'wrong_number',
+] as const;
+export type TouchType = 'call' | 'email_sent' | 'meeting';

@@ -1,0 +1,64 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { createContext, type ReactNode, useContext } from 'react';
+import { ApiError, api, setCsrfToken } from '../api/client';
+import type { Role, Session } from '../api/types';
+
+const SESSION_KEY = ['session'] as const;
+
+/** The signed-in session, or null; the CSRF token is handed to the API client as it arrives. */
+async function loadSession(): Promise<Session | null> {
+  try {
+    const session = await api<Session>('GET', '/session');
+    setCsrfToken(session);
+    return session;
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 401 || error.status === 404)) {
+      setCsrfToken(null);
+      return null;
+    }
+    throw error;
+  }
+}
+
+interface SessionState {
+  readonly session: Session;
+  readonly signOut: () => void;
+}
+
+const SessionContext = createContext<SessionState | null>(null);
+
+export function useSessionQuery() {
+  return useQuery({ queryKey: SESSION_KEY, queryFn: loadSession, staleTime: 60_000, retry: false });
+}
+
+export function useSignIn() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { email: string; password: string }) => api<Session>('POST', '/session', input),
+    onSuccess: (session) => {
+      setCsrfToken(session);
+      client.setQueryData(SESSION_KEY, session);
+    },
+  });
+}
+
+export function SessionProvider({ session, children }: { session: Session; children: ReactNode }) {
+  const client = useQueryClient();
+  const signOut = () => {
+    void api('DELETE', '/session').finally(() => {
+      setCsrfToken(null);
+      client.clear();
+      client.setQueryData(SESSION_KEY, null);
+    });
+  };
+  return <SessionContext.Provider value={{ session, signOut }}>{children}</SessionContext.Provider>;
+}
+
+/** The signed-in user; only inside the signed-in part of the app. */
+export function useSession(): SessionState {
+  const state = useContext(SessionContext);
+  if (!state) throw new Error('useSession outside SessionProvider');
+  return state;
+}
+
+export const canManageSettings = (role: Role): boolean => role === 'admin';
