@@ -37,6 +37,16 @@ const postgres: TestDatabase = {
       drop: async () => {
         const client = new pg.Client({ connectionString: url.toString() });
         await client.connect();
+        // A closed pool's connections say goodbye asynchronously; forcing them off the database
+        // before they have gone would raise "terminating connection" in a client already ended.
+        for (let wait = 0; wait < 50; wait++) {
+          const { rows } = await client.query(
+            'select count(*)::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+            [name],
+          );
+          if (rows[0].n === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
         await client.query(`drop database if exists ${name} with (force)`);
         await client.end();
       },
