@@ -33,6 +33,15 @@ export async function capture(page: Page, name: string): Promise<void> {
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
+/** Waits until the keyboard focus is on or inside an element matching `selector`. */
+export function focusWithin(page: Page, selector: string): Promise<unknown> {
+  return page.waitForFunction((within) => {
+    type Element = { closest(selector: string): unknown };
+    const doc = (globalThis as unknown as { document: { activeElement: Element | null } }).document;
+    return doc.activeElement?.closest(within) != null;
+  }, selector);
+}
+
 export interface AxeViolation {
   id: string;
   impact: string | null;
@@ -49,6 +58,17 @@ export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]>
   const found: AxeViolation[] = [];
   for (const viewport of [LAPTOP, PHONE]) {
     await page.setViewportSize(viewport);
+    // Colours are only final once transitions end (a control's moving indicator, a fading menu);
+    // endless ones (spinners) never do.
+    await page.waitForFunction(() => {
+      type Animation = { playState: string; effect: { getTiming(): { iterations?: number } } | null };
+      const doc = (globalThis as unknown as { document: { getAnimations(): Animation[] } }).document;
+      return doc
+        .getAnimations()
+        .every(
+          (a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Number.POSITIVE_INFINITY,
+        );
+    });
     const violations = await page.evaluate(async () => {
       const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } }).axe;
       const result = await axe.run();

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fitLeadPayload } from '../support/leads.js';
-import { capture, LAPTOP, launchChromium, seriousA11yViolations } from './browser.js';
+import { capture, focusWithin, LAPTOP, launchChromium, seriousA11yViolations } from './browser.js';
 import { type RunningServer, startServer } from './server.js';
 
 const PASSWORD = 'a long enough e2e password';
@@ -135,6 +135,56 @@ describe('the web app in Chromium', () => {
     expect(await seriousA11yViolations(rep)).toEqual([]);
   });
 
+  it('edits a qualification criterion on the lead page and the temperature changes', async () => {
+    // Fit (62), influence (VP title) and timeline (purchase date) are yes by rule; a demo request
+    // makes need yes; with a webinar form the interest passes the hot threshold, but budget is
+    // unknown: warm until the rep says yes.
+    const lead = await server.api<{ id: string }>(
+      'POST',
+      '/leads',
+      fitLeadPayload(new Date(), { name: 'Blaise Pascal' }),
+    );
+    const events = await server.api<{ temperature?: string; results?: unknown }>('POST', '/events', [
+      { leadId: lead.id, type: 'demo_request' },
+      { leadId: lead.id, type: 'form_submit', properties: { form: 'webinar' } },
+    ]);
+    const before = await server.api<{ temperature: string; interest: number }>('GET', `/leads/${lead.id}`);
+    expect(before, JSON.stringify(events)).toMatchObject({ temperature: 'warm' });
+
+    await rep.goto(`${server.url}/leads/${lead.id}`);
+    const heading = rep.getByRole('heading', { name: 'Blaise Pascal', level: 2 });
+    await heading.waitFor();
+    await rep.getByLabel('Temperature: warm').first().waitFor();
+    const budget = rep.getByRole('radiogroup', { name: 'budget' });
+    await budget.getByText('yes', { exact: true }).click();
+    await rep.getByLabel('Temperature: hot').first().waitFor();
+    await rep
+      .getByText(/set by you/)
+      .first()
+      .waitFor();
+    expect(await seriousA11yViolations(rep)).toEqual([]);
+  });
+
+  it('logs an email with the keyboard only', async () => {
+    await rep.goto(`${server.url}/`);
+    const card = rep.getByRole('listitem', { name: hotLead.name });
+    await card.waitFor();
+    await card.getByRole('button', { name: `Log email for ${hotLead.name}` }).focus();
+    await rep.keyboard.press('Enter');
+    await rep.getByRole('menuitem', { name: 'Sent', exact: true }).waitFor();
+    // The menu takes focus as it opens; the arrow key then moves it onto an item.
+    await focusWithin(rep, '[role=menu]');
+    await rep.keyboard.press('ArrowDown');
+    await focusWithin(rep, '[role=menuitem]');
+    await rep.keyboard.press('Enter');
+    await rep.getByRole('menu').waitFor({ state: 'detached' });
+    const logged = await server.api<{ data: { type: string; properties: { outcome?: string } }[] }>(
+      'GET',
+      `/leads/${hotLead.id}/events`,
+    );
+    expect(logged.data.some((e) => e.type === 'email_sent')).toBe(true);
+  });
+
   it('tells a rep that settings are not allowed and fetches nothing there', async () => {
     const settingsCalls: string[] = [];
     rep.on('request', (request) => {
@@ -147,6 +197,11 @@ describe('the web app in Chromium', () => {
     expect(settingsCalls).toEqual([]);
     await capture(rep, 'settings-not-allowed');
     expect(await seriousA11yViolations(rep)).toEqual([]);
+
+    await rep.getByRole('button', { name: 'Sign out' }).click();
+    await rep.getByRole('button', { name: 'Sign in' }).waitFor();
+    await rep.goto(`${server.url}/leads`);
+    await rep.waitForURL(/\/sign-in$/);
     await repContext.close();
   });
 

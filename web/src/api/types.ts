@@ -152,3 +152,28 @@ export const CALL_OUTCOMES = [
   'wrong_number',
 ] as const;
 export type TouchType = 'call' | 'email_sent' | 'meeting';
+
+export type CriterionValue = 'yes' | 'no' | 'unknown';
+
+export interface Evidence {
+  value: CriterionValue;
+  source: {
+    kind: 'user' | 'form' | 'rule';
+    userId?: string;
+    note?: string;
+    ruleId?: string;
+    eventId?: number;
+  };
+  at: string;
+}
+
+/** The parts of GET /leads/{id}/explanation the lead page shows. */
+export interface Explanation {
+  qualification: {
+    criteria: { criterion: string; value: CriterionValue; decidedBy: Evidence | null }[];
+    yes: number;
+    required: number;
+    qualified: boolean;
+  };
+  checks: { id: string; label: string; passed: boolean; value: number | null; threshold: number | null }[];
+}

@@ -47,8 +47,9 @@ export function SessionProvider({ session, children }: { session: Session; child
   const signOut = () => {
     void api('DELETE', '/session').finally(() => {
       setCsrfToken(null);
-      client.clear();
       client.setQueryData(SESSION_KEY, null);
+      // Nothing of the last user stays in memory (the session entry itself is watched by App).
+      client.removeQueries({ predicate: (query) => query.queryKey[0] !== SESSION_KEY[0] });
     });
   };
   return <SessionContext.Provider value={{ session, signOut }}>{children}</SessionContext.Provider>;

@@ -19,6 +19,7 @@ import { api } from '../api/client';
 import type { Lead, LeadEvent, LeadStatus, NextBestAction, Page, Task, Transition } from '../api/types';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { useOwnerName } from '../components/owners';
+import { QualificationChecklist } from '../components/QualificationChecklist';
 import { ScrollBox } from '../components/ScrollBox';
 import { TemperatureBadge } from '../components/TemperatureBadge';
 import { TouchButtons } from '../components/TouchButtons';
@@ -193,6 +194,9 @@ export function LeadPage() {
               ))}
             </List>
           )}
+        </Section>
+        <Section title="Qualification">
+          <QualificationChecklist leadId={l.id} />
         </Section>
         <Profile lead={l} />
         <Stack>
