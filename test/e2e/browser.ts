@@ -24,10 +24,10 @@ const screenshots = new URL('../../docs/screenshots/', import.meta.url).pathname
 /** Screenshots of the page as it is, at laptop and at phone width, into docs/screenshots/. */
 export async function capture(page: Page, name: string): Promise<void> {
   await page.setViewportSize(LAPTOP);
-  await page.screenshot({ path: `${screenshots}${name}-laptop.png` });
+  await page.screenshot({ path: `${screenshots}${name}-laptop.png`, fullPage: true });
   await page.setViewportSize(PHONE);
   await page.waitForTimeout(150); // a layout pass for the phone breakpoint
-  await page.screenshot({ path: `${screenshots}${name}-phone.png` });
+  await page.screenshot({ path: `${screenshots}${name}-phone.png`, fullPage: true });
   await page.setViewportSize(LAPTOP);
 }
 

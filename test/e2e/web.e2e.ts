@@ -208,6 +208,15 @@ describe('the web app in Chromium', () => {
   it('shows an admin the users and the desk settings', async () => {
     const { context, page: admin } = await newPage();
     await signIn(admin, 'admin@example.com');
+    // An admin hands the hot lead to someone else from the queue.
+    const card = admin.getByRole('listitem', { name: hotLead.name });
+    await card.getByLabel(`Owner of ${hotLead.name}`).selectOption({ label: 'Grace Admin (admin)' });
+    await card.getByText('You', { exact: false }).first().waitFor();
+    const reassigned = await server.api<{ ownerId: string }>('GET', `/leads/${hotLead.id}`);
+    const users = await server.api<{ data: { id: string; email: string }[] }>('GET', '/users');
+    expect(reassigned.ownerId).toBe(users.data.find((u) => u.email === 'admin@example.com')?.id);
+    expect(await seriousA11yViolations(admin)).toEqual([]);
+
     await admin.getByRole('link', { name: 'Settings' }).click();
     await admin.getByRole('table', { name: 'Users' }).getByText('rep@example.com').waitFor();
     await capture(admin, 'settings-users');

@@ -176,4 +176,16 @@ export interface Explanation {
     qualified: boolean;
   };
   checks: { id: string; label: string; passed: boolean; value: number | null; threshold: number | null }[];
+  fit: { score: number; contributions: { ruleId: string; points: number }[] };
+  interest: {
+    score: number;
+    contributions: {
+      ruleId: string;
+      group: string;
+      eventId: number;
+      occurredAt: string;
+      points: number;
+      decayed: number;
+    }[];
+  };
 }

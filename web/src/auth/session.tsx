@@ -63,3 +63,5 @@ export function useSession(): SessionState {
 }
 
 export const canManageSettings = (role: Role): boolean => role === 'admin';
+/** GET /users is for admins (`users:manage`); others see owners as "You" or "Another rep". */
+export const canListUsers = (role: Role): boolean => role === 'admin';

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../api/client';
 import type { User } from '../api/types';
-import { useSession } from '../auth/session';
+import { canListUsers, useSession } from '../auth/session';
 
 /** The users (admins only may list them) and a way to name an owner for anyone. */
 export function useOwnerName(): (ownerId: string | null) => string {
@@ -9,7 +9,7 @@ export function useOwnerName(): (ownerId: string | null) => string {
   const users = useQuery({
     queryKey: ['users'],
     queryFn: () => api<{ data: User[] }>('GET', '/users'),
-    enabled: session.user.role === 'admin',
+    enabled: canListUsers(session.user.role),
     staleTime: 60_000,
   });
   return (ownerId) => {

@@ -20,6 +20,7 @@ import type { Lead, LeadEvent, LeadStatus, NextBestAction, Page, Task, Transitio
 import { ErrorNotice } from '../components/ErrorNotice';
 import { useOwnerName } from '../components/owners';
 import { QualificationChecklist } from '../components/QualificationChecklist';
+import { ScoreBreakdown } from '../components/ScoreBreakdown';
 import { ScrollBox } from '../components/ScrollBox';
 import { TemperatureBadge } from '../components/TemperatureBadge';
 import { TouchButtons } from '../components/TouchButtons';
@@ -222,6 +223,9 @@ export function LeadPage() {
           </Section>
         </Stack>
       </SimpleGrid>
+      <Section title="Why these scores">
+        <ScoreBreakdown leadId={l.id} />
+      </Section>
       <Section title="Activity">
         {events.isPending ? (
           <Loader size="sm" aria-label="Loading activity" />

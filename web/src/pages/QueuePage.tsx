@@ -1,10 +1,10 @@
-import { Anchor, Badge, Button, Card, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Group, Loader, NativeSelect, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { formatDistanceToNow } from 'date-fns';
 import { Link } from 'react-router';
 import { api } from '../api/client';
-import type { QueueItem, QueueLead } from '../api/types';
-import { useSession } from '../auth/session';
+import type { QueueItem, QueueLead, User } from '../api/types';
+import { canListUsers, useSession } from '../auth/session';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { useOwnerName } from '../components/owners';
@@ -36,8 +36,38 @@ function ClaimButton({ lead }: { lead: QueueLead }) {
   );
 }
 
+/** Admins hand a lead to someone else (the user list is theirs to read). */
+function ReassignSelect({ lead }: { lead: QueueLead }) {
+  const client = useQueryClient();
+  const users = useQuery({
+    queryKey: ['users'],
+    queryFn: () => api<{ data: User[] }>('GET', '/users'),
+    staleTime: 60_000,
+  });
+  const reassign = useMutation({
+    mutationFn: (ownerId: string | null) => api('PATCH', `/leads/${lead.id}`, { ownerId }),
+    onSuccess: () => client.invalidateQueries(),
+  });
+  return (
+    <NativeSelect
+      size="xs"
+      aria-label={`Owner of ${leadLabel(lead)}`}
+      value={lead.ownerId ?? ''}
+      disabled={reassign.isPending || !users.data}
+      onChange={(e) => reassign.mutate(e.currentTarget.value || null)}
+      data={[
+        { value: '', label: 'Unassigned' },
+        ...(users.data?.data ?? [])
+          .filter((u) => u.active)
+          .map((u) => ({ value: u.id, label: `${u.name} (${u.role})` })),
+      ]}
+    />
+  );
+}
+
 function QueueCard({ item, receivedAt }: { item: QueueItem; receivedAt: number }) {
   const ownerName = useOwnerName();
+  const { session } = useSession();
   useNow(30_000);
   const lead = item.lead;
   const label = leadLabel(lead);
@@ -73,7 +103,10 @@ function QueueCard({ item, receivedAt }: { item: QueueItem; receivedAt: number }
         )}
         <Group gap="xs" justify="space-between">
           <TouchButtons leadId={lead.id} label={label} />
-          <ClaimButton lead={lead} />
+          <Group gap="xs">
+            {canListUsers(session.user.role) && <ReassignSelect lead={lead} />}
+            <ClaimButton lead={lead} />
+          </Group>
         </Group>
       </Stack>
     </Card>
