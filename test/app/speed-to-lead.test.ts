@@ -150,6 +150,9 @@ describeEachDatabase(
       const [timer] = await env.app.ctx.store.desk.timersOf(leadId);
       expect(timer).toMatchObject({ touch: 'call', elapsedMs: 17 * MINUTE, breachedAt: null });
       expect(timer?.touchedAt?.getTime()).toBe(hotAt + 17 * MINUTE);
+      // The call did what the contact-now task asked: it is done, at the call's time.
+      const [task] = await tasksOf(env.app, leadId);
+      expect(task?.doneAt?.getTime()).toBe(hotAt + 17 * MINUTE);
       env.clock.advance(2 * 60 * MINUTE);
       await runDeskWork(env.app.ctx);
       expect(await signalsOf(env.app, leadId, 'sla.breached')).toHaveLength(0);

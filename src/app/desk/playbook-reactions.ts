@@ -5,6 +5,7 @@ import type { FirstTouchTimer } from '../../domain/desk/speed-to-lead.js';
 import type { Lead } from '../../domain/lead.js';
 import type { Store } from '../../store/store.js';
 import { taskCreated, taskFacts } from './signals.js';
+import { completeTouchedTasks } from './speed-to-lead.js';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
@@ -91,7 +92,7 @@ async function handOver(
   // A rep quick enough to call before this ran (the dispatcher follows the change by moments)
   // has already touched the lead: that call stops the clock.
   const early = await store.desk.firstEventSince(leadId, settings.speedToLead.touchEvents, hotAt);
-  if (early) await store.desk.recordTouches([early]);
+  if (early) await completeTouchedTasks(store, await store.desk.recordTouches([early]));
 }
 
 /** Routes the lead per the settings and returns its owner afterwards (null: the shared queue). */

@@ -1,3 +1,4 @@
+import type { FirstTouchTimer } from '../../domain/desk/speed-to-lead.js';
 import type { ActivityEvent } from '../../domain/event.js';
 import type { Store } from '../../store/store.js';
 import { deskSettings } from './desk-settings.js';
@@ -16,5 +17,19 @@ export async function recordFirstTouches(
   const touches = events
     .filter((e) => touchTypes.has(e.type))
     .map((e) => ({ leadId: e.leadId, at: e.occurredAt, touch: e.type }));
-  await store.desk.recordTouches(touches);
+  await completeTouchedTasks(store, await store.desk.recordTouches(touches));
+}
+
+/**
+ * The "contact now" task of a clock a touch stopped is done by that touch: the rep who logged the
+ * call should not have to tick it off as well.
+ */
+export async function completeTouchedTasks(store: Store, stopped: readonly FirstTouchTimer[]): Promise<void> {
+  for (const timer of stopped) {
+    if (timer.taskId === null || timer.touchedAt === null) continue;
+    const task = await store.tasks.byId(timer.taskId);
+    if (task && task.doneAt === null) {
+      await store.tasks.update(task.id, { doneAt: timer.touchedAt }, timer.touchedAt);
+    }
+  }
 }
