@@ -10,6 +10,7 @@ import { HearthError } from '../domain/errors.js';
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
 const page = { config: { permission: 'public' as const }, schema: { hide: true } };
+const ASSET_NAME = /^[\w-]+(\.[\w-]+)*$/;
 
 /**
  * Serves the built web app (web/dist) beside the API: hashed assets with a long cache, any other
@@ -59,6 +60,9 @@ export function webRoutes(root: string = WEB_DIST): FastifyPluginAsync {
 
     app.get('/assets/*', page, async (request, reply) => {
       const file = (request.params as { '*': string })['*'];
+      // Vite's asset names are flat (`index-DKBK6-su.js`): anything else, a `..` included, is not ours.
+      if (!ASSET_NAME.test(file))
+        throw new HearthError('not_found', `No route GET ${request.url.split('?')[0]}`);
       // Vite puts a content hash in every asset name: a changed file has a new name.
       return reply.sendFile(`assets/${file}`, { immutable: true, maxAge: '365d' });
     });

@@ -64,6 +64,10 @@ describe('the web app in Chromium', () => {
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('x-frame-options')).toBe('DENY');
     expect(response.headers.get('referrer-policy')).toBe('same-origin');
+    expect((await fetch(`${server.url}/assets/..%2f..%2fpackage.json`)).status).toBe(404);
+    expect((await fetch(`${server.url}/api/v1/nothing`, { headers: { accept: 'text/html' } })).status).toBe(
+      404,
+    );
 
     await rep.goto(`${server.url}/`);
     await rep.getByRole('heading', { name: 'Hearth' }).waitFor();
