@@ -139,7 +139,7 @@ describe('the web app in Chromium', () => {
     expect(await seriousA11yViolations(rep)).toEqual([]);
   });
 
-  it('edits a qualification criterion on the lead page and the temperature changes', async () => {
+  it('edits a qualification criterion and the temperature changes, then edits the profile', async () => {
     // Fit (62), influence (VP title) and timeline (purchase date) are yes by rule; a demo request
     // makes need yes; with a webinar form the interest passes the hot threshold, but budget is
     // unknown: warm until the rep says yes.
@@ -167,6 +167,15 @@ describe('the web app in Chromium', () => {
       .first()
       .waitFor();
     expect(await seriousA11yViolations(rep)).toEqual([]);
+
+    await rep.getByRole('button', { name: 'Edit profile' }).click();
+    const form = rep.getByRole('form', { name: 'Edit profile' });
+    await form.getByLabel('Job title').fill('Chief Revenue Officer');
+    expect(await seriousA11yViolations(rep)).toEqual([]);
+    await form.getByRole('button', { name: 'Save profile' }).click();
+    await rep.getByRole('region', { name: 'Profile' }).getByText('Chief Revenue Officer').waitFor();
+    const saved = await server.api<{ jobTitle: string }>('GET', `/leads/${lead.id}`);
+    expect(saved.jobTitle).toBe('Chief Revenue Officer');
   });
 
   it('logs an email with the keyboard only', async () => {

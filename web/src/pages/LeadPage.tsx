@@ -14,11 +14,13 @@ import {
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { format, formatDistanceToNow } from 'date-fns';
+import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api } from '../api/client';
 import type { Lead, LeadEvent, LeadStatus, NextBestAction, Page, Task, Transition } from '../api/types';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { useOwnerName } from '../components/owners';
+import { ProfileForm } from '../components/ProfileForm';
 import { QualificationChecklist } from '../components/QualificationChecklist';
 import { ScoreBreakdown } from '../components/ScoreBreakdown';
 import { ScrollBox } from '../components/ScrollBox';
@@ -48,6 +50,7 @@ function Section({ title, children }: { title: string; children: React.ReactNode
 
 function Profile({ lead }: { lead: Lead }) {
   const ownerName = useOwnerName();
+  const [editing, setEditing] = useState(false);
   const fields: [string, string | null][] = [
     ['Email', lead.email],
     ['Phone', lead.phone],
@@ -64,16 +67,25 @@ function Profile({ lead }: { lead: Lead }) {
   ];
   return (
     <Section title="Profile">
-      <Table variant="vertical" withRowBorders={false}>
-        <Table.Tbody>
-          {fields.map(([label, value]) => (
-            <Table.Tr key={label}>
-              <Table.Th w={140}>{label}</Table.Th>
-              <Table.Td>{value ?? '—'}</Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+      {editing ? (
+        <ProfileForm lead={lead} onDone={() => setEditing(false)} />
+      ) : (
+        <>
+          <Table variant="vertical" withRowBorders={false}>
+            <Table.Tbody>
+              {fields.map(([label, value]) => (
+                <Table.Tr key={label}>
+                  <Table.Th w={140}>{label}</Table.Th>
+                  <Table.Td>{value ?? '—'}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+          <Button mt="sm" size="xs" variant="default" onClick={() => setEditing(true)}>
+            Edit profile
+          </Button>
+        </>
+      )}
     </Section>
   );
 }
