@@ -1,5 +1,6 @@
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { KEY_ROLES, USER_ROLES } from '../domain/access.js';
+import { STATS_INTERVALS } from '../domain/analytics/window.js';
 import { LEAD_STATUSES } from '../domain/lead.js';
 import { TEMPERATURES } from '../domain/scoring/model.js';
 import { VERSION } from '../main.js';
@@ -15,6 +16,7 @@ import {
   validateCommand,
 } from './commands/model.js';
 import { serve } from './commands/serve.js';
+import { STATS_REPORTS, type StatsReport, statsCommand } from './commands/stats.js';
 import { exportCommand, importCommand } from './commands/transfer.js';
 import { reportError } from './errors.js';
 import type { Io } from './runtime.js';
@@ -132,6 +134,18 @@ export function buildProgram(io: Io): Command {
     .option('--currency <code>', 'ISO 4217 code, e.g. EUR')
     .option('--at <time>', 'when it happened (ISO 8601); default now')
     .action((reference: string, status, options) => outcomeCommand(io, reference, status, options));
+
+  program
+    .command('stats')
+    .description(
+      'analytics: leads by temperature over time, the funnel, conversion by temperature, speed to lead, by source, by owner (all without REPORT)',
+    )
+    .addArgument(new Argument('[report]', 'one report').choices(STATS_REPORTS))
+    .option('--from <date>', 'start of the window (default: 90 days before --to)')
+    .option('--to <date>', 'end of the window, exclusive (default: now)')
+    .addOption(new Option('--interval <interval>', 'temperatures: one point per').choices(STATS_INTERVALS))
+    .option('--json', 'print JSON')
+    .action((report: StatsReport | undefined, options) => statsCommand(io, report, options));
 
   const model = program.command('model').description('the scoring model: validate, show, publish, schema');
   model

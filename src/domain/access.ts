@@ -37,6 +37,7 @@ export type Permission =
   | 'webhooks:manage'
   | 'automations:manage'
   | 'audit:read'
+  | 'stats:read'
   | 'session:read';
 
 const POLICY: Record<Permission, readonly KeyRole[]> = {
@@ -69,6 +70,9 @@ const POLICY: Record<Permission, readonly KeyRole[]> = {
   'webhooks:manage': ['admin'],
   'automations:manage': ['admin'],
   'audit:read': ['admin'],
+  // Reports span every lead and every rep's speed to lead: managers and admins (SPEC §2: the
+  // manager role has "reports"; a rep sees only their own leads).
+  'stats:read': ['admin', 'manager'],
   // Who am I: any signed-in person or key of a person.
   'session:read': ['admin', 'manager', 'rep'],
 };

@@ -19,6 +19,7 @@ import { leadRoutes } from './routes/lead-routes.js';
 import { mergeRoutes } from './routes/merge-routes.js';
 import { modelRoutes } from './routes/model-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
+import { statsRoutes } from './routes/stats-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
 import { EventView, ExplanationView, LeadView, TransitionView } from './schemas.js';
 import { validatorCompiler } from './validation.js';
@@ -134,6 +135,7 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions): Pr
     accountRoutes,
     mergeRoutes,
     auditRoutes,
+    statsRoutes,
   ]) {
     await app.register(routes(ctx), { prefix: '/api/v1' });
   }

@@ -8,6 +8,7 @@ import * as webhooks from './migrations/0006_webhooks.js';
 import * as accounts from './migrations/0007_accounts.js';
 import * as automations from './migrations/0008_automations.js';
 import * as sessions from './migrations/0009_sessions.js';
+import * as analytics from './migrations/0010_analytics.js';
 import type { Database } from './schema.js';
 
 // Listed in code rather than read from a folder so that the built package and the sources agree
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007_accounts': accounts,
   '0008_automations': automations,
   '0009_sessions': sessions,
+  '0010_analytics': analytics,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

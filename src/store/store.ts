@@ -12,6 +12,7 @@ import { type ScoringStore, scoringStore } from './scoring.js';
 import { type SessionStore, sessionStore } from './sessions.js';
 import { type SettingsStore, settingsStore } from './settings.js';
 import { type SignalStore, signalStore } from './signals.js';
+import { type StatsStore, statsStore } from './stats.js';
 import { type TaskStore, taskStore } from './tasks.js';
 import { type UserStore, userStore } from './users.js';
 import { type WebhookStore, webhookStore } from './webhooks.js';
@@ -42,6 +43,7 @@ export interface Store {
   readonly automations: AutomationStore;
   readonly webhooks: WebhookStore;
   readonly sessions: SessionStore;
+  readonly stats: StatsStore;
   /**
    * Runs `work` in a transaction (or in the current one when already inside). A transaction the
    * database aborted for a deadlock or a serialization conflict is run again, up to 3 times: `work`
@@ -78,6 +80,7 @@ export function createStore(db: Kysely<Database> | Transaction<Database>): Store
     automations: automationStore(db),
     webhooks: webhookStore(db),
     sessions: sessionStore(db),
+    stats: statsStore(db),
     transaction: async (work) => {
       if (db.isTransaction) return work(store);
       for (let attempt = 1; ; attempt++) {
