@@ -22,10 +22,6 @@ export async function startServer(): Promise<RunningServer> {
       PORT: '0',
       LOG_LEVEL: 'warn',
       HEARTH_DATA_DIR: dataDir,
-      // One connection to the embedded database: pglite-socket interleaves the extended-protocol
-      // messages of concurrent connections ("unnamed prepared statement does not exist",
-      // electric-sql/pglite#1046), which the browser's parallel requests hit at once.
-      HEARTH_DB_POOL_SIZE: '1',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -8,6 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { isolateExtendedProtocol } from './protocol-isolation.js';
 
 /** @typedef {import('./embedded-database.js').PgliteWorkerData} PgliteWorkerData */
 /** @typedef {import('./embedded-database.js').PgliteWorkerMessage} PgliteWorkerMessage */
@@ -24,6 +25,7 @@ function send(message) {
 try {
   const db = await PGlite.create(dataDir);
   const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections });
+  isolateExtendedProtocol(server);
   await server.start();
   port.on('message', (/** @type {{ type: string }} */ message) => {
     if (message.type !== 'stop') return;
