@@ -101,16 +101,23 @@ export function statsStore(db: Kysely<Database> | Transaction<Database>): StatsS
           where s.to_status = 'customer'
           group by s.lead_id
         ),
+        -- One grouped pass over the cohort's warm and hot transitions (hash joins at any size)
+        -- rather than a lookup per lead.
+        firsts as (
+          select t.lead_id,
+            min(greatest(t.at, c.created_at)) as warm_at,
+            min(greatest(t.at, c.created_at)) filter (where t.to_temperature = 'hot') as hot_at
+          from cohort c
+            join lead_transitions t on t.lead_id = c.id
+            left join won w on w.lead_id = c.id
+          where t.to_temperature in ('warm', 'hot') and (w.at is null or t.at < w.at)
+          group by t.lead_id
+        ),
         stages as (
           -- greatest() skips nulls: a lead never won must keep a null won_at.
           select c.created_at, case when w.at is not null then greatest(w.at, c.created_at) end as won_at,
-            (select min(greatest(t.at, c.created_at)) from lead_transitions t
-              where t.lead_id = c.id and t.to_temperature in ('warm', 'hot')
-                and (w.at is null or t.at < w.at)) as warm_at,
-            (select min(greatest(t.at, c.created_at)) from lead_transitions t
-              where t.lead_id = c.id and t.to_temperature = 'hot'
-                and (w.at is null or t.at < w.at)) as hot_at
-          from cohort c left join won w on w.lead_id = c.id
+            f.warm_at, f.hot_at
+          from cohort c left join won w on w.lead_id = c.id left join firsts f on f.lead_id = c.id
         )
         select count(*)::int as leads,
           count(warm_at)::int as warm,
@@ -201,14 +208,18 @@ export function statsStore(db: Kysely<Database> | Transaction<Database>): StatsS
           select l.id, ${key} as key from leads l
           where l.created_at >= ${iso(window.from)}::timestamptz and l.created_at < ${iso(window.to)}::timestamptz
         ),
+        hot as (
+          select distinct t.lead_id from lead_transitions t join cohort c on c.id = t.lead_id
+          where t.to_temperature = 'hot'
+        ),
+        won as (
+          select distinct s.lead_id from lead_status_changes s join cohort c on c.id = s.lead_id
+          where s.to_status = 'customer'
+        ),
         counts as (
-          select c.key, count(*)::int as leads,
-            count(*) filter (where exists (
-              select 1 from lead_transitions t where t.lead_id = c.id and t.to_temperature = 'hot'))::int as hot,
-            count(*) filter (where exists (
-              select 1 from lead_status_changes s where s.lead_id = c.id and s.to_status = 'customer'))::int
-              as customers
-          from cohort c group by c.key
+          select c.key, count(*)::int as leads, count(h.lead_id)::int as hot, count(w.lead_id)::int as customers
+          from cohort c left join hot h on h.lead_id = c.id left join won w on w.lead_id = c.id
+          group by c.key
         ),
         speeds as (
           select c.key, percentile_cont(0.5) within group (order by f.elapsed_ms::float8) as median_ms
