@@ -6,6 +6,7 @@ import { TEMPERATURES } from '../domain/scoring/model.js';
 import { VERSION } from '../main.js';
 import { addUser, createKey, listKeys, revokeKey } from './commands/access.js';
 import { auditCommand } from './commands/audit.js';
+import { backtestCommand } from './commands/backtest.js';
 import { outcomeCommand, queueCommand, TASK_STATES, tasksCommand } from './commands/desk.js';
 import { leadCommand, leadsCommand } from './commands/leads.js';
 import {
@@ -165,6 +166,17 @@ export function buildProgram(io: Io): Command {
     .description('validate FILE (or take the draft), publish it as the next version and rescore every lead')
     .argument('[file]', 'a model document (JSON or YAML); without it, the draft')
     .action((file: string | undefined) => publishCommand(io, file));
+  model
+    .command('backtest')
+    .description(
+      'score every lead with a known outcome as of its decision time under FILE (or --model-version N, or the draft) and report conversion by temperature, AUC, precision at k and suggested thresholds',
+    )
+    .argument('[file]', 'a model document (JSON or YAML); without it, --model-version or the draft')
+    .option('--model-version <n>', 'test a published version')
+    .option('--k <list>', 'the k of precision at top k, comma-separated (default 10,50,100)')
+    .option('--target-precision <p>', 'conversion rate the suggested hot threshold must reach (default 0.5)')
+    .option('--json', 'print the report as JSON')
+    .action((file: string | undefined, options) => backtestCommand(io, file, options));
   model
     .command('rescore')
     .description('finish the rescore of a publish that was interrupted (a stop or a crash)')

@@ -3,6 +3,7 @@ import { type AccountStore, accountStore } from './accounts.js';
 import { type ApiKeyStore, apiKeyStore } from './api-keys.js';
 import { type AuditStore, auditStore } from './audit.js';
 import { type AutomationStore, automationStore } from './automations.js';
+import { type BacktestStore, backtestStore } from './backtest.js';
 import { type DeskStore, deskStore } from './desk.js';
 import { type EventStore, eventStore } from './events.js';
 import { type LeadStore, leadStore } from './leads.js';
@@ -44,6 +45,7 @@ export interface Store {
   readonly webhooks: WebhookStore;
   readonly sessions: SessionStore;
   readonly stats: StatsStore;
+  readonly backtest: BacktestStore;
   /**
    * Runs `work` in a transaction (or in the current one when already inside). A transaction the
    * database aborted for a deadlock or a serialization conflict is run again, up to 3 times: `work`
@@ -81,6 +83,7 @@ export function createStore(db: Kysely<Database> | Transaction<Database>): Store
     webhooks: webhookStore(db),
     sessions: sessionStore(db),
     stats: statsStore(db),
+    backtest: backtestStore(db),
     transaction: async (work) => {
       if (db.isTransaction) return work(store);
       for (let attempt = 1; ; attempt++) {

@@ -4,6 +4,7 @@ import type { Principal } from '../../domain/access.js';
 import { type FieldProblem, isHearthError } from '../../domain/errors.js';
 import { LEAD_FIELD_NAMES, normaliseEmail } from '../../domain/lead.js';
 import type { AppContext } from '../context.js';
+import { recordOutcome } from '../desk/outcomes.js';
 import { ingestEvents } from '../events/ingest.js';
 import { LeadInput } from '../leads/lead-schemas.js';
 import { upsertLead } from '../leads/lead-service.js';
@@ -15,6 +16,7 @@ import {
   parseMappings,
   unescapeFormula,
 } from './column-mapping.js';
+import { type ImportedOutcome, OUTCOME_TARGETS, readOutcome } from './outcome-columns.js';
 import { type FileFormat, readRecords, type SourceRecord } from './read-records.js';
 
 export type ImportKind = 'leads' | 'events';
@@ -76,7 +78,8 @@ export async function importRecords(
   options: ImportOptions,
 ): Promise<ImportSummary> {
   const fields: readonly string[] = options.kind === 'leads' ? LEAD_IMPORT_FIELDS : EVENT_IMPORT_FIELDS;
-  const mappings = parseMappings(options.mappings ?? [], [...fields, 'ignore']);
+  const mappable = options.kind === 'leads' ? [...fields, ...OUTCOME_TARGETS] : fields;
+  const mappings = parseMappings(options.mappings ?? [], [...mappable, 'ignore']);
   const aliases = options.kind === 'leads' ? LEAD_ALIASES : EVENT_ALIASES;
   const counts = { read: 0, created: 0, updated: 0, skipped: 0, rejected: 0 };
   const reject = (location: string, reason: string) => {
@@ -188,8 +191,19 @@ async function writeLeads(
   counts: { created: number; updated: number; skipped: number },
   reject: (location: string, reason: string) => void,
 ): Promise<void> {
-  const rows: { location: string; input: LeadInput }[] = [];
+  const rows: { location: string; input: LeadInput; outcome: ImportedOutcome | null }[] = [];
   for (const p of prepared) {
+    const { outcome: outcomeCell, decidedAt, ...fields } = p.value;
+    p.value = fields;
+    const decision = readOutcome(outcomeCell, decidedAt, ctx.clock());
+    if ('problems' in decision) {
+      reject(p.location, describe(decision.problems));
+      continue;
+    }
+    if (decision.outcome !== null && fields.status !== undefined) {
+      reject(p.location, 'status: give either the status or the outcome, not both');
+      continue;
+    }
     const owner = p.value.ownerId;
     if (typeof owner === 'string' && owner.includes('@')) {
       const user = await ctx.store.users.byEmail(normaliseEmail(owner) ?? '');
@@ -200,7 +214,7 @@ async function writeLeads(
       p.value.ownerId = user.id;
     }
     const checked = leadInput.check(p.value);
-    if (checked.ok) rows.push({ location: p.location, input: checked.value });
+    if (checked.ok) rows.push({ location: p.location, input: checked.value, outcome: decision.outcome });
     else reject(p.location, describe(checked.problems));
   }
   const tally = (result: { created: boolean; changed: boolean }) => {
@@ -213,7 +227,7 @@ async function writeLeads(
     const results = await ctx.store.transaction(async (store) => {
       const inTx = { ...ctx, store };
       const done = [];
-      for (const row of rows) done.push(await upsertLead(inTx, actor, row.input));
+      for (const row of rows) done.push(await writeLead(inTx, actor, row));
       return done;
     });
     results.forEach(tally);
@@ -223,13 +237,33 @@ async function writeLeads(
     // every good row and report exactly the bad ones.
     for (const row of rows) {
       try {
-        tally(await upsertLead(ctx, actor, row.input));
+        tally(await ctx.store.transaction((store) => writeLead({ ...ctx, store }, actor, row)));
       } catch (rowError) {
         if (!isHearthError(rowError)) throw rowError;
         reject(row.location, rowError.message);
       }
     }
   }
+}
+
+/**
+ * Upserts one lead and records its outcome, if the row has one the lead does not have yet, through
+ * the same path as `POST /leads/{id}/outcome`: at the decision time, into the status history. A
+ * lead already in that status is left alone, so importing the file again changes nothing.
+ */
+async function writeLead(
+  ctx: AppContext,
+  actor: Principal,
+  row: { input: LeadInput; outcome: ImportedOutcome | null },
+): Promise<{ created: boolean; changed: boolean }> {
+  const result = await upsertLead(ctx, actor, row.input);
+  const { outcome } = row;
+  if (outcome === null || result.lead.status === outcome.status) return result;
+  await recordOutcome(ctx, actor, result.lead.id, {
+    status: outcome.status,
+    ...(outcome.at === undefined ? {} : { at: outcome.at.toISOString() }),
+  });
+  return { created: result.created, changed: true };
 }
 
 async function writeEvents(

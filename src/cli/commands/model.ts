@@ -32,7 +32,7 @@ function readDocument(file: string): unknown {
 }
 
 /** Validates a model file, printing each problem on its own line; throws `invalid` (exit 2) if any. */
-function checkedModel(io: Io, file: string): ScoringModel {
+export function checkedModel(io: Io, file: string): ScoringModel {
   const result = validateModel(readDocument(file));
   if (result.ok) return result.model;
   for (const problem of result.problems) line(io.err, `${problem.path || '(document)'}: ${problem.message}`);

@@ -13,6 +13,7 @@ import { principalOf } from '../auth.js';
 import { ErrorBody } from '../error-mapping.js';
 import { DateTime, NullableDateTime } from '../schemas.js';
 import { onBody } from '../validation.js';
+import { backtestRoutes } from './backtest-routes.js';
 
 // The document's own schema is published as docs/scoring-model.schema.json (`hearth model
 // schema`); here it is an open object checked by `validateModel`, which reports the semantic
@@ -70,6 +71,8 @@ export function modelRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.addHook('onClose', async () => {
       await Promise.allSettled([...running]);
     });
+    // POST /model/backtest
+    await app.register(backtestRoutes(ctx));
 
     app.get(
       '/model',
