@@ -6,7 +6,9 @@ export default defineConfig({
     reporters: ['default', './test/support/summary-reporter.ts'],
     // Each test file starts its own embedded database; two workers match the two cores here.
     maxWorkers: 2,
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Generous: on a loaded 2-core machine a CLI test that starts processes can take a minute;
+    // no test asserts on time.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
   },
 });
