@@ -198,6 +198,25 @@ describe('the web app in Chromium', () => {
     expect(logged.data.some((e) => e.type === 'email_sent')).toBe(true);
   });
 
+  it('tells a rep that the dashboard and the scoring model are not allowed', async () => {
+    const reportCalls: string[] = [];
+    const listener = (request: { url(): string }) => {
+      if (/\/api\/v1\/(stats|model)/.test(request.url())) reportCalls.push(request.url());
+    };
+    rep.on('request', listener);
+    expect(await rep.getByRole('link', { name: 'Dashboard' }).count()).toBe(0);
+    expect(await rep.getByRole('link', { name: 'Scoring model' }).count()).toBe(0);
+    await rep.goto(`${server.url}/dashboard`);
+    await rep.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await rep.getByText('Not allowed').waitFor();
+    expect(await rep.getByRole('img').count()).toBe(0);
+    expect(await seriousA11yViolations(rep)).toEqual([]);
+    await rep.goto(`${server.url}/model`);
+    await rep.getByText('Not allowed').waitFor();
+    expect(reportCalls).toEqual([]);
+    rep.off('request', listener);
+  });
+
   it('tells a rep that settings are not allowed and fetches nothing there', async () => {
     const settingsCalls: string[] = [];
     rep.on('request', (request) => {
@@ -245,6 +264,129 @@ describe('the web app in Chromium', () => {
     await capture(admin, 'settings-desk');
     expect(await seriousA11yViolations(admin)).toEqual([]);
     await context.close();
+  });
+
+  it('shows a manager the dashboard as charts once leads, events and outcomes exist', async () => {
+    await server.api('POST', '/users', {
+      email: 'manager@example.com',
+      name: 'Mona Manager',
+      role: 'manager',
+      password: PASSWORD,
+    });
+    // The hot lead (called, emailed) is won; a second lead from another source is lost.
+    await server.api('POST', `/leads/${hotLead.id}/outcome`, { status: 'customer', value: 12000 });
+    const lost = await server.api<{ id: string }>('POST', '/leads', {
+      email: 'larry.lost@example.org',
+      name: 'Larry Lost',
+      source: 'partner',
+    });
+    await server.api('POST', '/events', {
+      leadId: lost.id,
+      type: 'page_view',
+      properties: { path: '/pricing' },
+    });
+    await server.api('POST', `/leads/${lost.id}/outcome`, { status: 'lost', reason: 'Chose a competitor' });
+
+    const { context, page: manager } = await newPage();
+    await signIn(manager, 'manager@example.com');
+    expect(await manager.getByRole('link', { name: 'Settings' }).count()).toBe(0);
+    await manager.getByRole('link', { name: 'Dashboard' }).click();
+    await manager.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    for (const title of [
+      'Leads by temperature',
+      'Funnel',
+      'Conversion by temperature at hand-off',
+      'Sources',
+    ]) {
+      const chart = manager
+        .getByRole('region', { name: title })
+        .getByRole('img', { name: new RegExp(`^${title}: `) });
+      await chart.waitFor();
+      await chart.locator('svg.recharts-surface').first().waitFor();
+    }
+    await manager
+      .getByRole('img', { name: /Conversion by temperature at hand-off: Of 2 outcomes, 50% won/ })
+      .waitFor();
+    await manager.getByRole('img', { name: /Speed to lead by owner: / }).waitFor();
+    // The numbers behind a chart, for screen readers and the curious.
+    const funnel = manager.getByRole('region', { name: 'Funnel' });
+    await funnel.getByText('The numbers').click();
+    await funnel.getByRole('table', { name: 'Funnel' }).getByRole('cell', { name: 'customer' }).waitFor();
+    await capture(manager, 'dashboard');
+    expect(await seriousA11yViolations(manager)).toEqual([]);
+
+    await manager.getByText('30 days', { exact: true }).click();
+    await manager.waitForURL(/days=30/);
+    await manager.getByRole('img', { name: /^Leads by temperature: / }).waitFor();
+    await context.close();
+  });
+
+  it('edits a model draft with an error, sees it named, fixes it, backtests it; an admin publishes it', async () => {
+    const { context, page: manager } = await newPage();
+    await signIn(manager, 'manager@example.com');
+    await manager.getByRole('link', { name: 'Scoring model' }).click();
+    const editor = manager.getByLabel('Model document (JSON)');
+    await editor.waitFor();
+    const original = JSON.parse(await editor.inputValue()) as {
+      name?: string;
+      temperature: { warm: number; hot: number };
+    };
+
+    // Warm above hot: refused, and the problem is named by its path next to the editor.
+    const broken = {
+      ...original,
+      temperature: { ...original.temperature, warm: original.temperature.hot + 5 },
+    };
+    await editor.fill(JSON.stringify(broken, null, 2));
+    await manager.getByRole('button', { name: 'Save draft' }).click();
+    const problems = manager.getByRole('list', { name: 'Problems in the draft' });
+    await problems.getByText('temperature.hot').waitFor();
+    await problems.getByText(/must be at least the warm threshold/).waitFor();
+    await capture(manager, 'model-error');
+    expect(await seriousA11yViolations(manager)).toEqual([]);
+
+    // Fixed: a stricter hot threshold, saved as the draft; the diff shows the change.
+    const hot = Math.min(100, original.temperature.hot + 5);
+    const fixed = { ...original, name: 'Stricter hot', temperature: { ...original.temperature, hot } };
+    await editor.fill(JSON.stringify(fixed, null, 2));
+    await manager.getByRole('button', { name: 'Save draft' }).click();
+    await manager.getByText(/Draft saved as version \d+/).waitFor();
+    expect(await problems.count()).toBe(0);
+    const diff = manager.getByRole('region', { name: /^Changes: draft/ });
+    await diff.getByText(new RegExp(`\\+\\s+"hot": ${hot}\\b`)).waitFor();
+
+    await manager.getByRole('button', { name: 'Backtest the draft' }).click();
+    const backtest = manager.getByRole('region', { name: /^Backtest of draft/ });
+    await backtest.getByText(/decided leads \(1 won, 1 lost\)/).waitFor();
+    await backtest.getByText(/leads would change temperature/).waitFor();
+    await backtest.getByRole('table', { name: 'Ranking quality' }).getByText('AUC fit / interest').waitFor();
+    await manager.getByText('An admin publishes the draft.').waitFor();
+    expect(await manager.getByRole('button', { name: 'Publish the draft' }).count()).toBe(0);
+    await capture(manager, 'model');
+    expect(await seriousA11yViolations(manager)).toEqual([]);
+    await context.close();
+
+    const before = await server.api<{ active: { version: number }; draft: { version: number } }>(
+      'GET',
+      '/model',
+    );
+    const { context: adminContext, page: admin } = await newPage();
+    await signIn(admin, 'admin@example.com');
+    await admin.getByRole('link', { name: 'Scoring model' }).click();
+    await admin.getByRole('heading', { name: `Draft (version ${before.draft.version})` }).waitFor();
+    await admin.getByRole('button', { name: 'Publish the draft' }).click();
+    await admin.getByText(`Version ${before.draft.version} is live`).waitFor({ timeout: 20_000 });
+    const history = admin.getByRole('table', { name: 'Published versions' });
+    await history.getByText(`${before.draft.version} (active)`).waitFor();
+    const after = await server.api<{ active: { version: number; document: { name?: string } } }>(
+      'GET',
+      '/model',
+    );
+    expect(after.active.version).toBe(before.draft.version);
+    expect(after.active.document.name).toBe('Stricter hot');
+    await capture(admin, 'model-published');
+    expect(await seriousA11yViolations(admin)).toEqual([]);
+    await adminContext.close();
     expect(cspErrors).toEqual([]);
   });
 });

@@ -3,8 +3,10 @@ import { Navigate, Route, Routes } from 'react-router';
 import { SessionProvider, useSessionQuery } from './auth/session';
 import { ErrorNotice } from './components/ErrorNotice';
 import { Layout } from './components/Layout';
+import { DashboardPage } from './pages/DashboardPage';
 import { LeadPage } from './pages/LeadPage';
 import { LeadsPage } from './pages/LeadsPage';
+import { ModelPage } from './pages/ModelPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { QueuePage } from './pages/QueuePage';
 import { SettingsPage } from './pages/SettingsPage';
@@ -36,6 +38,8 @@ export function App() {
           <Route index element={<QueuePage />} />
           <Route path="leads" element={<LeadsPage />} />
           <Route path="leads/:id" element={<LeadPage />} />
+          <Route path="dashboard" element={<DashboardPage />} />
+          <Route path="model" element={<ModelPage />} />
           <Route path="settings" element={<SettingsPage />} />
           <Route path="sign-in" element={<Navigate to="/" replace />} />
           <Route path="*" element={<NotFoundPage />} />

@@ -1,11 +1,18 @@
 import type { Session } from './types';
 
+/** One field at fault in a refused request (`details.problems`), named by its path. */
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
 /** An error answer from the API: `{ error: { code, message, details } }` with its HTTP status. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly problems: readonly FieldProblem[] = [],
   ) {
     super(message);
   }
@@ -36,8 +43,17 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   const text = await response.text();
   const json: unknown = text ? JSON.parse(text) : undefined;
   if (!response.ok) {
-    const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
-    throw new ApiError(response.status, error?.code ?? 'error', error?.message ?? response.statusText);
+    const error = (
+      json as
+        | { error?: { code?: string; message?: string; details?: { problems?: FieldProblem[] } } }
+        | undefined
+    )?.error;
+    throw new ApiError(
+      response.status,
+      error?.code ?? 'error',
+      error?.message ?? response.statusText,
+      error?.details?.problems ?? [],
+    );
   }
   return json as T;
 }

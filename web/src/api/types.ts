@@ -189,3 +189,132 @@ export interface Explanation {
     }[];
   };
 }
+
+// --- Analytics (src/http/routes/stats-routes.ts; definitions in docs/analytics.md) ---
+
+export type StatsInterval = 'day' | 'week' | 'month';
+/** Rates are null when dividing by 0; times are milliseconds, null without data. */
+type Rate = number | null;
+type Ms = number | null;
+
+export interface TemperaturePoint extends Record<Temperature, number> {
+  start: string;
+  end: string;
+  total: number;
+}
+export interface TemperaturesStats {
+  from: string;
+  to: string;
+  interval: StatsInterval;
+  points: TemperaturePoint[];
+}
+
+export type FunnelStage = 'cold' | 'warm' | 'hot' | 'customer';
+export interface FunnelStats {
+  from: string;
+  to: string;
+  steps: {
+    stage: FunnelStage;
+    leads: number;
+    rateFromPrevious: Rate;
+    rateFromStart: Rate;
+    medianMsFromPrevious: Ms;
+  }[];
+  overallRate: Rate;
+  medianCreatedToCustomerMs: Ms;
+  wonWithoutHot: number;
+}
+
+interface ConversionFields {
+  won: number;
+  lost: number;
+  outcomes: number;
+  rate: Rate;
+}
+export interface ConversionStats {
+  from: string;
+  to: string;
+  byTemperature: (ConversionFields & { temperature: Temperature; lift: Rate })[];
+  total: ConversionFields;
+}
+
+export interface SpeedFields {
+  timers: number;
+  touched: number;
+  met: number;
+  breached: number;
+  running: number;
+  medianMs: Ms;
+  p90Ms: Ms;
+  breachRate: Rate;
+}
+export interface SpeedStats {
+  from: string;
+  to: string;
+  total: SpeedFields;
+  byOwner: (SpeedFields & { ownerId: string | null; ownerName: string | null })[];
+}
+
+export interface BreakdownFields {
+  leads: number;
+  hot: number;
+  customers: number;
+  hotRate: Rate;
+  conversionRate: Rate;
+  medianSpeedMs: Ms;
+}
+export interface SourcesStats {
+  from: string;
+  to: string;
+  sources: (BreakdownFields & { source: string | null })[];
+}
+
+// --- Scoring model (src/http/routes/model-routes.ts, backtest-routes.ts) ---
+
+export interface ModelVersionInfo {
+  version: number;
+  state: 'draft' | 'published';
+  createdAt: string;
+  publishedAt: string | null;
+  publishedBy: string | null;
+}
+export interface ModelVersion extends ModelVersionInfo {
+  document: Record<string, unknown>;
+}
+export interface PublishJob {
+  id: number;
+  version: number;
+  state: 'running' | 'done';
+  total: number;
+  done: number;
+  moved: Record<string, number>;
+  createdAt: string;
+  finishedAt: string | null;
+  publishedBy: string | null;
+}
+export interface ModelOverview {
+  active: ModelVersion;
+  draft: ModelVersion | null;
+  history: ModelVersionInfo[];
+  publishing: PublishJob | null;
+}
+
+interface BacktestTemperatureRow {
+  leads: number;
+  won: number;
+  conversionRate: Rate;
+}
+export interface Backtest {
+  model: { source: 'document' | 'version' | 'draft'; version: number; name: string | null };
+  activeVersion: number;
+  leads: number;
+  won: number;
+  lost: number;
+  baseRate: Rate;
+  byTemperature: Record<Temperature, BacktestTemperatureRow>;
+  hotLift: Rate;
+  auc: { fit: Rate; interest: Rate; combined: Rate; temperature: Rate };
+  precisionAtK: { k: number; precision: Rate }[];
+  changedVsActive: { leads: number; moved: Record<string, number> };
+  elapsedMs: number;
+}

@@ -65,3 +65,8 @@ export function useSession(): SessionState {
 export const canManageSettings = (role: Role): boolean => role === 'admin';
 /** GET /users is for admins (`users:manage`); others see owners as "You" or "Another rep". */
 export const canListUsers = (role: Role): boolean => role === 'admin';
+/** Reports (`stats:read`) and the scoring model (`model:read`, `model:draft`): managers and admins. */
+export const canReadReports = (role: Role): boolean => role === 'admin' || role === 'manager';
+export const canEditModel = (role: Role): boolean => role === 'admin' || role === 'manager';
+/** A publish rescores every lead: admins only (`model:publish`). */
+export const canPublishModel = (role: Role): boolean => role === 'admin';

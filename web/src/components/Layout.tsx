@@ -1,7 +1,7 @@
 import { AppShell, Burger, Button, Group, NavLink, Stack, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { Outlet, NavLink as RouterLink, useLocation } from 'react-router';
-import { canManageSettings, useSession } from '../auth/session';
+import { canEditModel, canManageSettings, canReadReports, useSession } from '../auth/session';
 
 const LINKS = [
   { to: '/', label: 'Hot queue', end: true },
@@ -15,6 +15,8 @@ export function Layout() {
   const location = useLocation();
   const links = [
     ...LINKS,
+    ...(canReadReports(session.user.role) ? [{ to: '/dashboard', label: 'Dashboard', end: false }] : []),
+    ...(canEditModel(session.user.role) ? [{ to: '/model', label: 'Scoring model', end: false }] : []),
     ...(canManageSettings(session.user.role) ? [{ to: '/settings', label: 'Settings', end: false }] : []),
   ];
   return (
