@@ -1,16 +1,21 @@
 import { Center, Loader } from '@mantine/core';
+import { lazy, Suspense } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
 import { SessionProvider, useSessionQuery } from './auth/session';
 import { ErrorNotice } from './components/ErrorNotice';
 import { Layout } from './components/Layout';
-import { DashboardPage } from './pages/DashboardPage';
 import { LeadPage } from './pages/LeadPage';
 import { LeadsPage } from './pages/LeadsPage';
-import { ModelPage } from './pages/ModelPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { QueuePage } from './pages/QueuePage';
 import { SettingsPage } from './pages/SettingsPage';
 import { SignInPage } from './pages/SignInPage';
+
+// Managers' pages load on first visit: the charts (Recharts) and the diff stay out of the bundle
+// a rep's browser fetches.
+const DashboardPage = lazy(() => import('./pages/DashboardPage').then((m) => ({ default: m.DashboardPage })));
+const ModelPage = lazy(() => import('./pages/ModelPage').then((m) => ({ default: m.ModelPage })));
+const pageLoader = <Loader aria-label="Loading the page" />;
 
 /** Signed out: only the sign-in page. Signed in: the app, with the hot queue as home. */
 export function App() {
@@ -38,8 +43,22 @@ export function App() {
           <Route index element={<QueuePage />} />
           <Route path="leads" element={<LeadsPage />} />
           <Route path="leads/:id" element={<LeadPage />} />
-          <Route path="dashboard" element={<DashboardPage />} />
-          <Route path="model" element={<ModelPage />} />
+          <Route
+            path="dashboard"
+            element={
+              <Suspense fallback={pageLoader}>
+                <DashboardPage />
+              </Suspense>
+            }
+          />
+          <Route
+            path="model"
+            element={
+              <Suspense fallback={pageLoader}>
+                <ModelPage />
+              </Suspense>
+            }
+          />
           <Route path="settings" element={<SettingsPage />} />
           <Route path="sign-in" element={<Navigate to="/" replace />} />
           <Route path="*" element={<NotFoundPage />} />
