@@ -7,6 +7,7 @@ import { VERSION } from '../main.js';
 import { addUser, createKey, listKeys, revokeKey } from './commands/access.js';
 import { auditCommand } from './commands/audit.js';
 import { backtestCommand } from './commands/backtest.js';
+import { demoCommand } from './commands/demo.js';
 import { outcomeCommand, queueCommand, TASK_STATES, tasksCommand } from './commands/desk.js';
 import { leadCommand, leadsCommand } from './commands/leads.js';
 import {
@@ -135,6 +136,15 @@ export function buildProgram(io: Io): Command {
     .option('--currency <code>', 'ISO 4217 code, e.g. EUR')
     .option('--at <time>', 'when it happened (ISO 8601); default now')
     .action((reference: string, status, options) => outcomeCommand(io, reference, status, options));
+
+  program
+    .command('demo')
+    .description(
+      'load a realistic demo data set (users, leads, months of events, outcomes) into an installation without leads; once',
+    )
+    .option('--leads <n>', 'how many leads (default 2000)')
+    .option('--seed <n>', 'the random seed: the same seed gives the same data (default 1)')
+    .action((options) => demoCommand(io, options));
 
   program
     .command('stats')
