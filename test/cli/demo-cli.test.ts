@@ -1,4 +1,11 @@
-import { expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import { loadConfig } from '../../src/config.js';
+import { openApp } from '../../src/main.js';
 import { describeCliOnEachDatabase } from '../support/cli.js';
 
 describeCliOnEachDatabase('hearth demo', (cli) => {
@@ -28,3 +35,38 @@ describeCliOnEachDatabase('hearth demo', (cli) => {
     expect(events(second.stdout)).toBe(events(first.stdout));
   }, 120_000);
 });
+
+// Embedded only: about the data directory a running server holds.
+describe('hearth demo while hearth serve holds the embedded data directory', () => {
+  it('is refused with the reason, before anything is written', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hearth-demo-serve-'));
+    const env = { HEARTH_DATA_DIR: dataDir };
+    const server = await openApp(loadConfig(env), { exclusive: true });
+    try {
+      const run = await runnerWith(env)(['demo', '--leads', '10']);
+      expect(run.status).toBe(4);
+      expect(run.stderr).toMatch(/hearth serve. is running on this data directory; stop it/);
+      expect(await server.ctx.store.users.count()).toBe(0);
+    } finally {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+function runnerWith(env: Record<string, string>) {
+  return async (args: string[]) => {
+    const out = new PassThrough();
+    const err = new PassThrough();
+    let stdout = '';
+    let stderr = '';
+    out.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    err.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    const status = await runCli(args, { out, err, stdin: Readable.from(['']), env });
+    return { status, stdout, stderr };
+  };
+}

@@ -40,6 +40,14 @@ export async function demoCommand(io: Io, options: DemoCommandOptions): Promise<
       })
     : undefined;
   await withApp(io, async (app) => {
+    if (app.database.kind === 'embedded' && !app.database.ownsEmbeddedFiles) {
+      // The server's decay sweeper and desk run on the real clock: meeting the simulated one in
+      // the same tables, they would stamp the demo's history with today (docs/demo.md).
+      throw new HearthError(
+        'conflict',
+        '`hearth serve` is running on this data directory; stop it, run `hearth demo`, then start it again',
+      );
+    }
     let started = false;
     const summary = await loadDemo(app.ctx, OPERATOR, { seed, leads }, (progress) => {
       const day = Math.round(progress.done / 86_400_000);
