@@ -266,6 +266,74 @@ describe('the web app in Chromium', () => {
     await context.close();
   });
 
+  it('lets an admin create an API key, a webhook and an automation from the settings', async () => {
+    const { context, page: admin } = await newPage();
+    await signIn(admin, 'admin@example.com');
+    await admin.getByRole('link', { name: 'Settings' }).click();
+
+    // An API key: its secret is shown once, and never in the list.
+    await admin.getByRole('tab', { name: 'API keys' }).click();
+    await admin.getByLabel('Name').fill('Website forms');
+    await admin.getByRole('button', { name: 'Create key' }).click();
+    await admin.getByText('you will not see it again').waitFor();
+    const secret = (
+      await admin.getByRole('status', { name: 'The new API key' }).locator('pre').innerText()
+    ).trim();
+    expect(secret.length).toBeGreaterThan(20);
+    const keysTable = admin.getByRole('table', { name: 'API keys' });
+    await keysTable.getByText('Website forms').waitFor();
+    expect(await keysTable.innerText()).not.toContain(secret);
+    const keys = await server.api<{ data: { name: string; role: string }[] }>('GET', '/keys');
+    expect(keys.data.find((k) => k.name === 'Website forms')?.role).toBe('ingest');
+    await capture(admin, 'settings-keys');
+    expect(await seriousA11yViolations(admin)).toEqual([]);
+    await admin.getByRole('button', { name: 'Done' }).click();
+    expect(await admin.getByText(secret).count()).toBe(0);
+
+    // A webhook: listed, its signing secret shown once.
+    await admin.getByRole('tab', { name: 'Webhooks' }).click();
+    await admin.getByLabel('URL').fill('https://example.com/hearth-hook');
+    await admin.getByLabel('lead.temperature_changed').uncheck();
+    await admin.getByLabel('task.overdue').check();
+    await admin.getByRole('button', { name: 'Create webhook' }).click();
+    await admin.getByText('you will not see it again').waitFor();
+    const hooks = admin.getByRole('list', { name: 'Webhooks' });
+    await hooks.getByText('https://example.com/hearth-hook').waitFor();
+    await hooks.getByRole('button', { name: 'Show deliveries' }).click();
+    await hooks.getByText('No deliveries yet.').waitFor();
+    await capture(admin, 'settings-webhooks');
+    expect(await seriousA11yViolations(admin)).toEqual([]);
+
+    // An automation with a mistake: the path is named; fixed, it is listed.
+    await admin.getByRole('tab', { name: 'Automations' }).click();
+    const editor = admin.getByLabel('Automation (JSON)');
+    const example = await editor.inputValue();
+    await editor.fill(example.replace('"dueInMinutes": 60', '"dueInMinutes": -5'));
+    await admin.getByRole('button', { name: 'Create automation' }).click();
+    const problems = admin.getByRole('list', { name: 'Problems in the automation' });
+    await problems.getByText(/dueInMinutes/).waitFor();
+    await capture(admin, 'settings-automation-problems');
+    await editor.fill(example);
+    await admin.getByRole('button', { name: 'Create automation' }).click();
+    const rules = admin.getByRole('list', { name: 'Automations' });
+    await rules.getByText('Call new hot leads within the hour').waitFor();
+    expect(await problems.count()).toBe(0);
+    const toggle = rules.getByLabel('Call new hot leads within the hour enabled');
+    await toggle.press('Space'); // the switch, with the keyboard
+    await expect
+      .poll(
+        async () =>
+          (await server.api<{ data: { enabled: boolean }[] }>('GET', '/automations')).data[0]?.enabled,
+      )
+      .toBe(false);
+    await expect.poll(() => toggle.isChecked()).toBe(false);
+    await rules.getByRole('button', { name: 'Show runs' }).click();
+    await rules.getByText('It has not run yet.').waitFor();
+    await capture(admin, 'settings-automations');
+    expect(await seriousA11yViolations(admin)).toEqual([]);
+    await context.close();
+  });
+
   it('shows a manager the dashboard as charts once leads, events and outcomes exist', async () => {
     await server.api('POST', '/users', {
       email: 'manager@example.com',

@@ -23,6 +23,7 @@ import type { DeskSettings, User } from '../api/types';
 import { canManageSettings, useSession } from '../auth/session';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { ScrollBox } from '../components/ScrollBox';
+import { AutomationsTab, KeysTab, WebhooksTab } from './SettingsIntegrations';
 
 function UsersTab() {
   const users = useQuery({ queryKey: ['users'], queryFn: () => api<{ data: User[] }>('GET', '/users') });
@@ -222,12 +223,24 @@ export function SettingsPage() {
         <Tabs.List>
           <Tabs.Tab value="users">Users</Tabs.Tab>
           <Tabs.Tab value="desk">Desk</Tabs.Tab>
+          <Tabs.Tab value="keys">API keys</Tabs.Tab>
+          <Tabs.Tab value="webhooks">Webhooks</Tabs.Tab>
+          <Tabs.Tab value="automations">Automations</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="users" pt="md">
           <UsersTab />
         </Tabs.Panel>
         <Tabs.Panel value="desk" pt="md">
           <DeskTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="keys" pt="md">
+          <KeysTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="webhooks" pt="md">
+          <WebhooksTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="automations" pt="md">
+          <AutomationsTab />
         </Tabs.Panel>
       </Tabs>
     </Stack>
