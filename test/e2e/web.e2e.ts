@@ -292,13 +292,13 @@ describe('the web app in Chromium', () => {
 
     // A webhook: listed, its signing secret shown once.
     await admin.getByRole('tab', { name: 'Webhooks' }).click();
-    await admin.getByLabel('URL').fill('https://example.com/hearth-hook');
+    await admin.getByLabel('URL').fill('http://127.0.0.1:9/hearth-hook');
     await admin.getByLabel('lead.temperature_changed').uncheck();
     await admin.getByLabel('task.overdue').check();
     await admin.getByRole('button', { name: 'Create webhook' }).click();
     await admin.getByText('you will not see it again').waitFor();
     const hooks = admin.getByRole('list', { name: 'Webhooks' });
-    await hooks.getByText('https://example.com/hearth-hook').waitFor();
+    await hooks.getByText('http://127.0.0.1:9/hearth-hook').waitFor();
     await hooks.getByRole('button', { name: 'Show deliveries' }).click();
     await hooks.getByText('No deliveries yet.').waitFor();
     await capture(admin, 'settings-webhooks');
