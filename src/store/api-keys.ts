@@ -26,7 +26,8 @@ export interface NewApiKey {
 
 export interface ApiKeyStore {
   create(key: NewApiKey): Promise<ApiKey>;
-  byHash(keyHash: string): Promise<ApiKey | undefined>;
+  /** The key with this digest, and whether its user (if any) is active: one query per request. */
+  byHash(keyHash: string): Promise<(ApiKey & { readonly userActive: boolean }) | undefined>;
   list(): Promise<ApiKey[]>;
   revoke(id: string, at: Date): Promise<boolean>;
   touch(id: string, at: Date): Promise<void>;
@@ -67,10 +68,12 @@ export function apiKeyStore(db: Kysely<Database> | Transaction<Database>): ApiKe
     byHash: async (keyHash) => {
       const row = await db
         .selectFrom('api_keys')
-        .selectAll()
-        .where('key_hash', '=', keyHash)
+        .leftJoin('users', 'users.id', 'api_keys.user_id')
+        .selectAll('api_keys')
+        .select('users.active as user_active')
+        .where('api_keys.key_hash', '=', keyHash)
         .executeTakeFirst();
-      return row && toApiKey(row);
+      return row && { ...toApiKey(row), userActive: row.user_id === null || row.user_active === true };
     },
     list: async () =>
       (await db.selectFrom('api_keys').selectAll().orderBy('created_at').execute()).map(toApiKey),

@@ -55,7 +55,10 @@ export interface DeskStore {
    * Open hot leads, longest hot first (the hot queue); `visibleTo` restricts to a rep's own and
    * unassigned leads.
    */
-  hotQueue(visibleTo: string | undefined, limit: number): Promise<Lead[]>;
+  hotQueue(
+    visibleTo: string | undefined,
+    limit: number,
+  ): Promise<{ readonly lead: Lead; readonly hotSince: Date }[]>;
   /** The user the rotation gave a lead to last; locks the cursor for the transaction. */
   lockRotation(): Promise<string | null>;
   setRotation(userId: string): Promise<void>;
@@ -262,7 +265,8 @@ export function deskStore(db: Kysely<Database> | Transaction<Database>): DeskSto
       if (visibleTo !== undefined) {
         q = q.where((eb) => eb.or([eb('owner_id', 'is', null), eb('owner_id', '=', visibleTo)]));
       }
-      return (await q.orderBy('temperature_since').orderBy('id').limit(limit).execute()).map(toLead);
+      const rows = await q.orderBy('temperature_since').orderBy('id').limit(limit).execute();
+      return rows.map((row) => ({ lead: toLead(row), hotSince: row.temperature_since ?? row.updated_at }));
     },
     lockRotation: async () => {
       await db

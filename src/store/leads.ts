@@ -73,6 +73,8 @@ export interface LeadStore {
   ): Promise<{ lead: Lead; created: boolean }>;
   byId(id: string): Promise<Lead | undefined>;
   byEmail(email: string): Promise<Lead | undefined>;
+  /** The leads with these ids that exist, in no particular order. */
+  byIds(ids: readonly string[]): Promise<Lead[]>;
   update(id: string, fields: LeadWrite, now: Date): Promise<Lead | undefined>;
   /** Deletes the lead; its events and everything else about it go with it (foreign keys cascade). */
   erase(id: string): Promise<boolean>;
@@ -278,6 +280,16 @@ export function leadStore(db: Db): LeadStore {
         .executeTakeFirst();
       return row && toLead(row);
     },
+    byIds: async (ids) =>
+      ids.length === 0
+        ? []
+        : (
+            await db
+              .selectFrom('leads')
+              .selectAll()
+              .where('id', 'in', [...new Set(ids)])
+              .execute()
+          ).map(toLead),
     erase: async (id) => {
       const result = await db.deleteFrom('leads').where('id', '=', id).executeTakeFirst();
       return result.numDeletedRows > 0n;

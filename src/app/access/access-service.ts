@@ -127,7 +127,7 @@ export async function authenticateApiKey(ctx: AppContext, presented: string): Pr
   if (apiKey.expiresAt && apiKey.expiresAt.getTime() <= now.getTime()) {
     throw new HearthError('unauthenticated', 'The API key has expired');
   }
-  if (apiKey.userId !== null && !(await ctx.store.users.byId(apiKey.userId))?.active) {
+  if (!apiKey.userActive) {
     throw new HearthError('unauthenticated', 'The user of this API key has been deactivated');
   }
   // Coarse on purpose: one write per key per minute is enough to answer "is this key in use?".

@@ -1,7 +1,6 @@
 import { type Principal, visibleTo } from '../../domain/access.js';
 import { type SlaView, slaView } from '../../domain/desk/speed-to-lead.js';
 import { DUE_SOON_MS, type Task, taskState } from '../../domain/desk/task.js';
-import type { Lead } from '../../domain/lead.js';
 import type { AppContext } from '../context.js';
 import { type ScoredLead, withScores } from '../scoring/scoring-service.js';
 
@@ -33,7 +32,8 @@ export async function hotQueue(ctx: AppContext, actor: Principal, limit: number)
   const { store } = ctx;
   const now = ctx.clock();
   const scope = visibleTo(actor);
-  const hot = await store.desk.hotQueue(scope, limit);
+  const hotRows = await store.desk.hotQueue(scope, limit);
+  const hot = hotRows.map((row) => row.lead);
   const due = await store.tasks.list({
     state: 'due',
     now,
@@ -44,19 +44,17 @@ export async function hotQueue(ctx: AppContext, actor: Principal, limit: number)
   const hotIds = new Set(hot.map((l) => l.id));
   const loneTasks = due.filter((t) => !hotIds.has(t.leadId));
   const taskLeadIds = [...new Set(loneTasks.map((t) => t.leadId))].filter((id) => !hotIds.has(id));
-  const taskLeads = (await Promise.all(taskLeadIds.map((id) => store.leads.byId(id)))).filter(
-    (l): l is Lead => l !== undefined,
-  );
+  const taskLeads = await store.leads.byIds(taskLeadIds);
   const scored = new Map((await withScores(store, [...hot, ...taskLeads], now)).map((l) => [l.id, l]));
   const timers = await store.desk.latestTimers([...hotIds]);
   const openTasks = await store.tasks.openOf([...hotIds]);
 
   const items: QueueItem[] = [];
-  for (const lead of hot) {
+  for (const { lead, hotSince } of hotRows) {
     const timer = timers.get(lead.id);
     items.push({
       kind: 'lead',
-      waitingSince: timer?.startedAt ?? (await sinceHot(ctx, lead)),
+      waitingSince: timer?.startedAt ?? hotSince,
       lead: scored.get(lead.id) as ScoredLead,
       sla: timer ? slaView(timer, now) : null,
       tasks: openTasks.filter((t) => t.leadId === lead.id),
@@ -75,9 +73,4 @@ export async function hotQueue(ctx: AppContext, actor: Principal, limit: number)
     });
   }
   return items.sort((a, b) => a.waitingSince.getTime() - b.waitingSince.getTime()).slice(0, limit);
-}
-
-async function sinceHot(ctx: AppContext, lead: Lead): Promise<Date> {
-  const transitions = await ctx.store.scoring.transitionsOf(lead.id);
-  return transitions.findLast((t) => t.to === 'hot')?.at ?? lead.updatedAt;
 }
