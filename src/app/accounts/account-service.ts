@@ -1,9 +1,16 @@
 import { type Principal, visibleTo } from '../../domain/access.js';
-import { accountDomain, accountInterest, hottest, temperatureRank } from '../../domain/account.js';
+import {
+  accountDomain,
+  accountInterest,
+  accountKey,
+  hottest,
+  temperatureRank,
+} from '../../domain/account.js';
 import { HearthError } from '../../domain/errors.js';
 import type { Temperature } from '../../domain/scoring/model.js';
 import type { LeadFilter } from '../../store/leads.js';
 import type { AppContext } from '../context.js';
+import { getLead } from '../leads/lead-service.js';
 import { type ScoredLead, withScores } from '../scoring/scoring-service.js';
 
 // Leads read per query while rolling every account up: bounded memory, few round trips.
@@ -161,4 +168,17 @@ export async function getAccount(ctx: AppContext, actor: Principal, key: string)
   const rollup = new Rollup(key);
   for (const lead of scored) rollup.add(lead);
   return { ...rollup.summary(), leads: scored };
+}
+
+/**
+ * The account of a lead (the lead page's "company"), with its leads that the actor may see, the
+ * lead itself included; null when the lead has no account (a free-mail address and no company).
+ */
+export async function accountOfLead(
+  ctx: AppContext,
+  actor: Principal,
+  leadId: string,
+): Promise<AccountDetail | null> {
+  const key = accountKey(await getLead(ctx, actor, leadId));
+  return key === null ? null : getAccount(ctx, actor, key);
 }

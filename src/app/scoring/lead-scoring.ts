@@ -3,6 +3,11 @@ import { canSeeLead, type Principal } from '../../domain/access.js';
 import { HearthError } from '../../domain/errors.js';
 import type { Lead } from '../../domain/lead.js';
 import { type Explanation, explain, setCriterion, type Transition } from '../../domain/scoring/index.js';
+import {
+  type InterestSeries,
+  interestSeries,
+  type SeriesWindow,
+} from '../../domain/scoring/interest-series.js';
 import type { StoredTransition } from '../../store/scoring.js';
 import type { AppContext } from '../context.js';
 import { getLead } from '../leads/lead-service.js';
@@ -42,6 +47,22 @@ async function explainVisible(ctx: AppContext, lead: Lead): Promise<Explanation 
   const state = await currentState(store, lead, stored, model, now);
   const events = await store.scoring.eventsInOrder(lead.id);
   return { leadId: lead.id, ...explain(state, lead, model, events, now) };
+}
+
+/**
+ * A lead's interest over the past `pastDays` and projected `futureDays` ahead under the active
+ * model's decay, with the thresholds and when it will cool (domain/scoring/interest-series.ts).
+ */
+export async function leadInterestSeries(
+  ctx: AppContext,
+  actor: Principal,
+  id: string,
+  window: SeriesWindow,
+): Promise<InterestSeries & { leadId: string }> {
+  const lead = await getLead(ctx, actor, id);
+  const model = await ctx.store.scoring.activeModel();
+  const events = await ctx.store.scoring.eventsInOrder(lead.id);
+  return { leadId: lead.id, ...interestSeries(events, model, ctx.clock(), window) };
 }
 
 /** A lead's temperature history, oldest first. */

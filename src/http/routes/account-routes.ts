@@ -3,6 +3,7 @@ import Type from 'typebox';
 import {
   ACCOUNT_SORTS,
   type AccountCursor,
+  accountOfLead,
   getAccount,
   listAccounts,
 } from '../../app/accounts/account-service.js';
@@ -11,7 +12,7 @@ import { TEMPERATURES } from '../../domain/scoring/model.js';
 import { principalOf } from '../auth.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { ErrorBody } from '../error-mapping.js';
-import { NullableDateTime } from '../schemas.js';
+import { IdParams, NullableDateTime } from '../schemas.js';
 
 const accountProperties = {
   key: Type.String({
@@ -33,6 +34,7 @@ const accountProperties = {
 };
 
 const AccountView = Type.Object(accountProperties);
+const AccountDetailView = Type.Object({ ...accountProperties, leads: Type.Array(Type.Ref('Lead')) });
 
 const isAccountCursor = (v: unknown): v is AccountCursor =>
   typeof v === 'object' &&
@@ -98,12 +100,33 @@ export function accountRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             key: Type.String({ minLength: 1, maxLength: 300, description: 'The account key, URL-encoded.' }),
           }),
           response: {
-            200: Type.Object({ ...accountProperties, leads: Type.Array(Type.Ref('Lead')) }),
+            200: AccountDetailView,
             ...errors,
           },
         },
       },
       async (request) => getAccount(ctx, principalOf(request), request.params.key),
+    );
+
+    app.get(
+      '/leads/:id/account',
+      {
+        config: { permission: 'accounts:read' },
+        schema: {
+          tags: ['accounts', 'leads'],
+          summary: "A lead's company with its other leads (those the caller may see); null without one",
+          params: IdParams,
+          response: {
+            200: Type.Object({
+              account: Type.Union([AccountDetailView, Type.Null()], {
+                description: 'Null when the lead has no account: a free-mail address and no company.',
+              }),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async (request) => ({ account: await accountOfLead(ctx, principalOf(request), request.params.id) }),
     );
   };
 }

@@ -7,6 +7,7 @@ import { LeadInput, LeadPatch } from '../../app/leads/lead-schemas.js';
 import { eraseLead, getLead, listLeads, updateLead, upsertLead } from '../../app/leads/lead-service.js';
 import {
   explainLead,
+  leadInterestSeries,
   leadTransitions,
   QualificationInput,
   setQualification,
@@ -18,7 +19,7 @@ import { LEAD_SORT_FIELDS, type LeadCursor, type LeadSortField } from '../../sto
 import { principalOf } from '../auth.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { ErrorBody } from '../error-mapping.js';
-import { IdParams, LeadPageView, NextBestActionView } from '../schemas.js';
+import { DateTime, IdParams, LeadPageView, NextBestActionView, NullableDateTime } from '../schemas.js';
 import { onBody } from '../validation.js';
 
 const SORTS = LEAD_SORT_FIELDS.flatMap((f) => [f, `-${f}`]);
@@ -66,6 +67,24 @@ const isEventPosition = (v: unknown): v is { occurredAt: string; id: number } =>
   typeof (v as { occurredAt: unknown }).occurredAt === 'string' &&
   !Number.isNaN(Date.parse((v as { occurredAt: string }).occurredAt)) &&
   Number.isInteger((v as { id: unknown }).id);
+
+const InterestSeriesView = Type.Object({
+  leadId: Type.String({ format: 'uuid' }),
+  modelVersion: Type.Integer({ description: 'The active model, whose decay the whole series uses.' }),
+  now: DateTime('The instant the series was computed; points after it are projected.'),
+  warm: Type.Number({ description: "The model's warm threshold (interest 0–100)." }),
+  hot: Type.Number({ description: "The model's hot threshold (interest 0–100)." }),
+  points: Type.Array(
+    Type.Object({
+      at: DateTime(),
+      interest: Type.Number({ description: 'Interest 0–100 at that instant.' }),
+      projected: Type.Boolean({ description: 'After now: the decay of interest now with no new event.' }),
+    }),
+    { description: 'Oldest first: every 6 hours, each event in the window, and now.' },
+  ),
+  belowHotAt: NullableDateTime('When interest falls below hot with no new event; null if it is below now.'),
+  belowWarmAt: NullableDateTime('When interest falls below warm with no new event; null if it is below now.'),
+});
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 
@@ -252,6 +271,33 @@ export function leadRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => explainLead(ctx, principalOf(request), request.params.id),
+    );
+
+    app.get(
+      '/leads/:id/interest-series',
+      {
+        config: { permission: 'leads:read' },
+        schema: {
+          tags: ['leads', 'scoring'],
+          summary: "A lead's interest over the recent past and projected under the model's decay",
+          params: IdParams,
+          querystring: Type.Object(
+            {
+              pastDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 365, default: 30 })),
+              futureDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 365, default: 30 })),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 200: InterestSeriesView, ...errors },
+        },
+      },
+      async (request) => {
+        const series = await leadInterestSeries(ctx, principalOf(request), request.params.id, {
+          pastDays: request.query.pastDays ?? 30,
+          futureDays: request.query.futureDays ?? 30,
+        });
+        return { ...series, points: [...series.points] };
+      },
     );
 
     app.get(

@@ -318,3 +318,33 @@ export interface Backtest {
   changedVsActive: { leads: number; moved: Record<string, number> };
   elapsedMs: number;
 }
+
+export interface InterestPoint {
+  at: string;
+  interest: number;
+  projected: boolean;
+}
+
+/** `GET /leads/{id}/interest-series`: the past replayed from events, the future projected by decay. */
+export interface InterestSeries {
+  leadId: string;
+  modelVersion: number;
+  now: string;
+  warm: number;
+  hot: number;
+  points: InterestPoint[];
+  belowHotAt: string | null;
+  belowWarmAt: string | null;
+}
+
+/** `GET /leads/{id}/account`: the lead's company and its leads the user may see. */
+export interface Account {
+  key: string;
+  name: string;
+  domain: string | null;
+  leadCount: number;
+  hottestTemperature: Temperature;
+  interest: number;
+  lastActivityAt: string | null;
+  leads: Lead[];
+}

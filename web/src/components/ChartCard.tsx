@@ -17,9 +17,12 @@ export function ChartCard({
   summary,
   table,
   empty,
+  headingOrder = 2,
   children,
 }: {
   title: string;
+  /** The level of the title in the page's outline (2 on the dashboard, 3 inside a lead's sections). */
+  headingOrder?: 2 | 3;
   summary: string;
   table: ChartTable;
   /** When set, shown instead of the chart: what to do to fill it. */
@@ -29,7 +32,7 @@ export function ChartCard({
   return (
     <Paper withBorder p="md" radius="md" component="section" aria-label={title}>
       <Stack gap="xs">
-        <Title order={2} size="h4">
+        <Title order={headingOrder} size="h4">
           {title}
         </Title>
         {empty ? (

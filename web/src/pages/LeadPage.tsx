@@ -14,10 +14,19 @@ import {
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { format, formatDistanceToNow } from 'date-fns';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api } from '../api/client';
-import type { Lead, LeadEvent, LeadStatus, NextBestAction, Page, Task, Transition } from '../api/types';
+import type {
+  Account,
+  Lead,
+  LeadEvent,
+  LeadStatus,
+  NextBestAction,
+  Page,
+  Task,
+  Transition,
+} from '../api/types';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { useOwnerName } from '../components/owners';
 import { ProfileForm } from '../components/ProfileForm';
@@ -26,6 +35,9 @@ import { ScoreBreakdown } from '../components/ScoreBreakdown';
 import { ScrollBox } from '../components/ScrollBox';
 import { TemperatureBadge } from '../components/TemperatureBadge';
 import { TouchButtons } from '../components/TouchButtons';
+
+// Recharts loads with the chart, after the page: it stays out of the bundle every page needs.
+const InterestChart = lazy(() => import('../components/InterestChart'));
 
 const when = (iso: string) => format(new Date(iso), 'd MMM yyyy, HH:mm');
 const ago = (iso: string) => formatDistanceToNow(new Date(iso), { addSuffix: true });
@@ -118,6 +130,71 @@ function Outcomes({ lead }: { lead: Lead }) {
   );
 }
 
+/** The lead's company: its rolled-up interest and the other leads there, each linked. */
+function Company({ lead }: { lead: Lead }) {
+  const account = useQuery({
+    queryKey: ['lead', lead.id, 'account'],
+    queryFn: () => api<{ account: Account | null }>('GET', `/leads/${lead.id}/account`),
+  });
+  return (
+    <Section title="Company">
+      {account.isPending ? (
+        <Loader size="sm" aria-label="Loading the company" />
+      ) : account.isError ? (
+        <ErrorNotice error={account.error} />
+      ) : account.data.account === null ? (
+        <Text size="sm">
+          No company: a personal email address and no company name. Add the company in the profile to group
+          this lead with its colleagues.
+        </Text>
+      ) : (
+        <CompanyLeads account={account.data.account} leadId={lead.id} />
+      )}
+    </Section>
+  );
+}
+
+function CompanyLeads({ account, leadId }: { account: Account; leadId: string }) {
+  const others = account.leads.filter((l) => l.id !== leadId);
+  return (
+    <Stack gap="xs">
+      <Group gap="sm" wrap="wrap">
+        <Text fw={600}>{account.name}</Text>
+        {account.domain && (
+          <Text size="sm" c="gray.8">
+            {account.domain}
+          </Text>
+        )}
+      </Group>
+      <Text size="sm">
+        Account interest <strong>{Math.round(account.interest)}</strong> over {account.leadCount}{' '}
+        {account.leadCount === 1 ? 'lead' : 'leads'}; hottest{' '}
+        <TemperatureBadge temperature={account.hottestTemperature} />
+      </Text>
+      {others.length === 0 ? (
+        <Text size="sm">No other leads at this company that you can see.</Text>
+      ) : (
+        <List spacing="xs" aria-label="Other leads at this company">
+          {others.map((o) => (
+            <List.Item key={o.id}>
+              <Group gap="xs" wrap="wrap">
+                <Anchor component={Link} to={`/leads/${o.id}`} size="sm">
+                  {o.name ?? o.email ?? 'Unnamed lead'}
+                </Anchor>
+                <TemperatureBadge temperature={o.temperature} />
+                <Text size="sm" c="gray.8">
+                  interest {Math.round(o.interest)}
+                  {o.jobTitle ? ` · ${o.jobTitle}` : ''}
+                </Text>
+              </Group>
+            </List.Item>
+          ))}
+        </List>
+      )}
+    </Stack>
+  );
+}
+
 /** One lead: profile, scores, what to do next, and its history. */
 export function LeadPage() {
   const { id = '' } = useParams();
@@ -167,6 +244,9 @@ export function LeadPage() {
         </Text>
       </Group>
       <TouchButtons leadId={l.id} label={label} />
+      <Suspense fallback={<Loader size="sm" aria-label="Loading interest over time" />}>
+        <InterestChart leadId={l.id} />
+      </Suspense>
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <Section title="Next best actions">
           {actions.isPending ? (
@@ -212,6 +292,7 @@ export function LeadPage() {
           <QualificationChecklist leadId={l.id} />
         </Section>
         <Profile lead={l} />
+        <Company lead={l} />
         <Stack>
           <Outcomes lead={l} />
           <Section title="Temperature changes">
