@@ -13,6 +13,13 @@ export interface Config {
   readonly jobPollMs: number;
   readonly trustProxy: boolean;
   readonly webhookTimeoutMs: number;
+  readonly rateLimit: number;
+  readonly ingestRateLimit: number;
+  readonly signInRateLimit: number;
+  readonly rateLimitWindowMs: number;
+  readonly requestTimeoutMs: number;
+  readonly idleTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
 }
 
 type Parse<T> = (raw: string) => T | { problem: string };
@@ -36,6 +43,8 @@ const integer =
       ? value
       : { problem: `must be a whole number from ${min} to ${max}` };
   };
+/** A request count per window; 0 turns the limit off. */
+const requestCount = integer(0, 10_000_000);
 const text: Parse<string> = (raw) => (raw.trim() === '' ? { problem: 'must not be empty' } : raw);
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -123,6 +132,67 @@ export const SETTINGS = [
     description:
       'How long a webhook receiver has to answer; a delivery whose sender died is sent again by another instance after 3× this.',
     parse: integer(100, 120_000),
+  },
+  {
+    env: 'HEARTH_RATE_LIMIT',
+    key: 'rateLimit',
+    default: 600,
+    unit: 'requests per window',
+    description:
+      'Requests one caller may make in `HEARTH_RATE_LIMIT_WINDOW_MS` to all routes but the ingest ones; more get 429 with `Retry-After`. A caller is an API key, a signed-in user, or the client address when neither. Counted per process. 0 turns it off.',
+    parse: requestCount,
+  },
+  {
+    env: 'HEARTH_INGEST_RATE_LIMIT',
+    key: 'ingestRateLimit',
+    default: 6000,
+    unit: 'requests per window',
+    description:
+      'The same for the ingest routes (`POST /api/v1/events`, `POST` and `PATCH /api/v1/leads`), counted separately: integrations send in bulk. 0 turns it off.',
+    parse: requestCount,
+  },
+  {
+    env: 'HEARTH_SIGNIN_RATE_LIMIT',
+    key: 'signInRateLimit',
+    default: 10,
+    unit: 'attempts per window',
+    description:
+      'Sign-in attempts (`POST /api/v1/session`) from one client address in the window, against password guessing. 0 turns it off.',
+    parse: requestCount,
+  },
+  {
+    env: 'HEARTH_RATE_LIMIT_WINDOW_MS',
+    key: 'rateLimitWindowMs',
+    default: 60_000,
+    unit: 'ms',
+    description: 'The window the three rate limits above count in.',
+    parse: integer(1000, 24 * 60 * 60 * 1000),
+  },
+  {
+    env: 'HEARTH_REQUEST_TIMEOUT_MS',
+    key: 'requestTimeoutMs',
+    default: 30_000,
+    unit: 'ms',
+    description:
+      'How long a client has to send a whole request (headers and body); a slower one gets 408 and is disconnected.',
+    parse: integer(100, 10 * 60 * 1000),
+  },
+  {
+    env: 'HEARTH_IDLE_TIMEOUT_MS',
+    key: 'idleTimeoutMs',
+    default: 60_000,
+    unit: 'ms',
+    description: 'A connection on which nothing is sent or received for this long is closed.',
+    parse: integer(100, 60 * 60 * 1000),
+  },
+  {
+    env: 'HEARTH_KEEP_ALIVE_TIMEOUT_MS',
+    key: 'keepAliveTimeoutMs',
+    default: 72_000,
+    unit: 'ms',
+    description:
+      'How long an idle kept-alive connection waits for its next request; keep it above the idle timeout of a load balancer in front.',
+    parse: integer(100, 60 * 60 * 1000),
   },
   {
     env: 'HEARTH_TRUST_PROXY',

@@ -54,6 +54,17 @@ export async function openApp(
 export async function buildServer(app: OpenApp, config: Config, logger: boolean): Promise<FastifyInstance> {
   return buildHttpServer(app.ctx, {
     bodyLimitBytes: config.bodyLimitBytes,
+    rateLimits: {
+      api: config.rateLimit,
+      ingest: config.ingestRateLimit,
+      signIn: config.signInRateLimit,
+      windowMs: config.rateLimitWindowMs,
+    },
+    timeouts: {
+      requestMs: config.requestTimeoutMs,
+      idleMs: config.idleTimeoutMs,
+      keepAliveMs: config.keepAliveTimeoutMs,
+    },
     trustProxy: config.trustProxy,
     logger: logger ? { level: config.logLevel } : false,
     version: VERSION,

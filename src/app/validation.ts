@@ -7,11 +7,16 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; problems: FieldPr
 
 /** How deep free JSON (attributes, event properties) may nest; deeper documents are refused. */
 export const MAX_JSON_DEPTH = 64;
+/**
+ * The longest string anywhere in free JSON (attribute and property values, automation action
+ * values); every named text field has its own, smaller limit in its schema.
+ */
+export const MAX_JSON_STRING = 10_000;
 
 /**
  * The first thing in a value that the database cannot store or that would overflow the stack on
  * the way there: a string (value or key) holding U+0000, which PostgreSQL text and jsonb refuse,
- * or nesting deeper than MAX_JSON_DEPTH. Such input is invalid here rather than a crash later.
+ * a string longer than MAX_JSON_STRING, or nesting deeper than MAX_JSON_DEPTH. Such input is invalid here rather than a crash later.
  */
 function findUnstorable(
   value: unknown,
@@ -19,6 +24,8 @@ function findUnstorable(
   depth = 0,
 ): { pointer: string; message: string } | undefined {
   if (typeof value === 'string') {
+    if (value.length > MAX_JSON_STRING)
+      return { pointer, message: `must be at most ${MAX_JSON_STRING} characters long` };
     return value.includes('\u0000') ? { pointer, message: 'must not contain U+0000' } : undefined;
   }
   if (typeof value !== 'object' || value === null) return undefined;

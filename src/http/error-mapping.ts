@@ -26,10 +26,16 @@ export const ErrorBody = Type.Object(
 );
 
 // Fastify's own errors for malformed requests, translated into Hearth's vocabulary.
-function fromFramework(error: FastifyError): HearthError | undefined {
+function fromFramework(error: FastifyError, request: FastifyRequest): HearthError | undefined {
   switch (error.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new HearthError('too_large', 'The request body is larger than the limit', {});
+    case 'FST_ERR_CTP_BODY_TOO_LARGE': {
+      const limit = request.routeOptions.bodyLimit;
+      return new HearthError(
+        'too_large',
+        `The request body is larger than the limit of ${limit} bytes (HEARTH_BODY_LIMIT); send fewer or smaller items per request`,
+        { limitBytes: limit },
+      );
+    }
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new HearthError('invalid', 'Send the body as application/json', {});
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -59,7 +65,7 @@ export function sendError(reply: FastifyReply, error: HearthError): FastifyReply
  */
 export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
   if (isHearthError(error)) return sendError(reply, error);
-  const translated = fromFramework(error as FastifyError);
+  const translated = fromFramework(error as FastifyError, request);
   if (translated) return sendError(reply, translated);
   request.log.error({ err: error }, 'unhandled error');
   return reply.status(500).send({

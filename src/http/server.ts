@@ -9,6 +9,7 @@ import type { AppContext } from '../app/context.js';
 import { HearthError } from '../domain/errors.js';
 import { registerAuth } from './auth.js';
 import { handleError, sendError } from './error-mapping.js';
+import { type RateLimits, registerRateLimits } from './rate-limits.js';
 import { accessRoutes } from './routes/access-routes.js';
 import { accountRoutes } from './routes/account-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
@@ -19,6 +20,7 @@ import { leadRoutes } from './routes/lead-routes.js';
 import { mergeRoutes } from './routes/merge-routes.js';
 import { modelRoutes } from './routes/model-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
+import { predictionRoutes } from './routes/prediction-routes.js';
 import { statsRoutes } from './routes/stats-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
 import { EventView, ExplanationView, LeadView, TransitionView } from './schemas.js';
@@ -27,6 +29,9 @@ import { webRoutes } from './web.js';
 
 export interface HttpOptions {
   readonly bodyLimitBytes: number;
+  readonly rateLimits: RateLimits;
+  /** Slow clients: a whole request within `requestMs`, no silence longer than `idleMs`. */
+  readonly timeouts: { readonly requestMs: number; readonly idleMs: number; readonly keepAliveMs: number };
   readonly trustProxy?: boolean;
   readonly logger: LoggerOptions | false;
   readonly version: string;
@@ -41,9 +46,16 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions): Pr
       options.logger === false
         ? false
         : { ...options.logger, redact: ['req.headers.authorization', 'req.headers.cookie'] },
-    // Slow clients cannot hold a connection open forever.
-    requestTimeout: 30_000,
-    connectionTimeout: 60_000,
+    // Slow clients cannot hold a connection open forever: the headers and body of a request must
+    // arrive within requestMs (else 408 and the connection is closed), checked a few times per
+    // timeout rather than Node's default every 30 s; a silent connection is dropped after idleMs.
+    requestTimeout: options.timeouts.requestMs,
+    connectionTimeout: options.timeouts.idleMs,
+    keepAliveTimeout: options.timeouts.keepAliveMs,
+    http: {
+      headersTimeout: options.timeouts.requestMs,
+      connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(options.timeouts.requestMs / 4))),
+    },
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -81,6 +93,7 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions): Pr
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   await app.register(cookie);
   registerAuth(app, ctx);
+  await registerRateLimits(app, options.rateLimits);
   // A write may have announced changes (signals): let this process's background work react now
   // rather than at the next poll.
   app.addHook('onResponse', async (request) => {
@@ -136,6 +149,7 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions): Pr
     mergeRoutes,
     auditRoutes,
     statsRoutes,
+    predictionRoutes,
   ]) {
     await app.register(routes(ctx), { prefix: '/api/v1' });
   }

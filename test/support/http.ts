@@ -12,9 +12,19 @@ export function uniqueEmail(label = 'lead'): string {
   return `${label}-${process.pid}-${counter}-${Math.random().toString(36).slice(2, 8)}@example.com`;
 }
 
+/**
+ * Tests send requests as fast as they can, from one address, signing in again and again: rate limits
+ * are off in test servers unless a test sets them (test/http/limits-api.test.ts does).
+ */
+const NO_RATE_LIMITS = {
+  HEARTH_RATE_LIMIT: '0',
+  HEARTH_INGEST_RATE_LIMIT: '0',
+  HEARTH_SIGNIN_RATE_LIMIT: '0',
+};
+
 /** An HTTP server over the app; `env` overrides settings as the environment would. */
 export async function testServer(app: OpenApp, env: Record<string, string> = {}): Promise<FastifyInstance> {
-  const config = loadConfig(env);
+  const config = loadConfig({ ...NO_RATE_LIMITS, ...env });
   const withLimits = { ...app, ctx: { ...app.ctx, limits: { maxBatchSize: config.maxBatchSize } } };
   return buildServer(withLimits, config, false);
 }

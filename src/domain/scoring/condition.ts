@@ -1,7 +1,7 @@
 import type { FieldProblem } from '../errors.js';
 import { dateSpan } from './calendar.js';
 import { type Condition, DAY_MS, type Matcher, type Scalar } from './model.js';
-import { compileModelRegex } from './regex-safety.js';
+import { compileModelRegex, type ModelRegex } from './regex-safety.js';
 
 /** Reads a value by path segments: a lead field, an attribute, an event property. */
 export type ValueReader = (path: readonly string[]) => unknown;
@@ -85,7 +85,7 @@ function compileField(
   if (segments.some((s) => s === '')) problems.push({ path: at, message: 'is not a valid field path' });
   const pathProblem = options.checkPath?.(segments);
   if (pathProblem) problems.push({ path: at, message: pathProblem });
-  let regex: RegExp | null = null;
+  let regex: ModelRegex | null = null;
   if (matcher.regex !== undefined) {
     const compiled = compileModelRegex(matcher.regex, matcher.ignoreCase ?? false);
     if (compiled.ok) regex = compiled.regex;

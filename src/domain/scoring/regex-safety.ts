@@ -1,13 +1,21 @@
+import { RE2JS } from 're2js';
+
 /**
  * Regexes in a scoring model run against every event, so a pattern that backtracks
- * catastrophically would stall ingest. JavaScript has no linear-time engine built in; instead we
- * refuse the classic shape of such patterns: a quantified group that itself contains a
- * quantifier (`(a+)+`, `(\w*)*`, `(x|y+){2,}`). This is a conservative syntactic check (star
- * height ≤ 1), not a proof: it rejects a few harmless patterns and cannot see every bad one
- * (overlapping alternatives such as `(a|a)*`), which is why patterns are also length-limited.
+ * catastrophically would stall ingest. They therefore run on RE2JS, a port of RE2 whose matching
+ * time is linear in the input for every pattern: `(a|aa)+$` or `.*.*.*x` cannot hang the
+ * server. The price is RE2's syntax: no backreferences (`\1`) and no lookaround (`(?=…)`), which
+ * are refused when the model is validated. We also keep refusing the classic shape of a
+ * backtracking bomb — a quantified group that itself contains a quantifier (`(a+)+`, `(\w*)*`) —
+ * so that a model stays safe to reuse with an ordinary regex engine (a report, a spreadsheet).
  */
 
-export type RegexCheck = { ok: true; regex: RegExp } | { ok: false; message: string };
+/** A compiled model regex: `test` runs in time linear in the text. */
+export interface ModelRegex {
+  test(text: string): boolean;
+}
+
+export type RegexCheck = { ok: true; regex: ModelRegex } | { ok: false; message: string };
 
 /**
  * Compiles a model regex, refusing invalid and nested-quantifier patterns.
@@ -15,9 +23,9 @@ export type RegexCheck = { ok: true; regex: RegExp } | { ok: false; message: str
  * @example compileModelRegex('(a+)+$', false) // { ok: false, message: 'nested quantifier …' }
  */
 export function compileModelRegex(pattern: string, ignoreCase: boolean): RegexCheck {
-  let regex: RegExp;
   try {
-    regex = new RegExp(pattern, ignoreCase ? 'i' : '');
+    // JavaScript's own parser first: its messages are the ones model authors know.
+    new RegExp(pattern, ignoreCase ? 'i' : '');
   } catch (error) {
     return { ok: false, message: `invalid regex: ${(error as Error).message}` };
   }
@@ -28,7 +36,15 @@ export function compileModelRegex(pattern: string, ignoreCase: boolean): RegexCh
         'invalid regex: a quantified group contains a quantifier (e.g. (a+)+), which can backtrack catastrophically',
     };
   }
-  return { ok: true, regex };
+  try {
+    const regex = RE2JS.compile(RE2JS.translateRegExp(pattern), ignoreCase ? RE2JS.CASE_INSENSITIVE : 0);
+    return { ok: true, regex };
+  } catch (error) {
+    return {
+      ok: false,
+      message: `invalid regex: not supported by the linear-time matcher (no backreferences or lookaround): ${(error as Error).message}`,
+    };
+  }
 }
 
 /** True when a group that contains a quantifier is itself repeated by `*`, `+` or `{n,}`/`{n,m}`. */

@@ -41,7 +41,8 @@ export function sessionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/session',
       {
-        config: { permission: 'public' },
+        // Password guessing: sign-in attempts have their own, small budget per client address.
+        config: { permission: 'public', limitGroup: 'sign-in' },
         schema: {
           tags: ['access'],
           summary: 'Sign in with email and password: sets the session cookie',
