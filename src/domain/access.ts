@@ -19,6 +19,7 @@ export type Permission =
   | 'leads:read'
   | 'leads:delete'
   | 'leads:qualify'
+  | 'leads:bulk'
   | 'events:write'
   | 'events:read'
   | 'users:manage'
@@ -38,6 +39,8 @@ export type Permission =
   | 'automations:manage'
   | 'audit:read'
   | 'stats:read'
+  | 'prediction:read'
+  | 'prediction:train'
   | 'session:read';
 
 const POLICY: Record<Permission, readonly KeyRole[]> = {
@@ -47,6 +50,8 @@ const POLICY: Record<Permission, readonly KeyRole[]> = {
   'leads:delete': ['admin', 'manager'],
   // Qualification is a rep's judgement: ingest keys may not set it.
   'leads:qualify': ['admin', 'manager', 'rep'],
+  // Bulk changes act on leads one has seen in a list: people, not ingest keys (which read nothing).
+  'leads:bulk': ['admin', 'manager', 'rep'],
   'events:write': ['admin', 'manager', 'rep', 'ingest'],
   'events:read': ['admin', 'manager', 'rep'],
   'users:manage': ['admin'],
@@ -73,6 +78,10 @@ const POLICY: Record<Permission, readonly KeyRole[]> = {
   // Reports span every lead and every rep's speed to lead: managers and admins (SPEC §2: the
   // manager role has "reports"; a rep sees only their own leads).
   'stats:read': ['admin', 'manager'],
+  // The predictive score's quality report is a report; training it is analysis that changes no
+  // temperature or routing (a probability is shown beside the scores), like a backtest: managers.
+  'prediction:read': ['admin', 'manager'],
+  'prediction:train': ['admin', 'manager'],
   // Who am I: any signed-in person or key of a person.
   'session:read': ['admin', 'manager', 'rep'],
 };

@@ -170,17 +170,32 @@ export async function updateLead(
         });
       }
     }
-    const changed = changedLeadFields(lead, fields);
-    if (changed.length === 0) return lead;
-    const now = ctx.clock();
-    const write = { ...fields, ...matchKeysAfter(lead, fields) };
-    const updated = (await store.leads.update(id, write, now)) as Lead;
-    await rescoreAfterEdit(store, lead, updated, now);
-    await auditOwnerChange(store, actor, lead, updated);
-    if (changed.includes('status')) await recordStatusChange(store, actor, lead, updated.status, {}, now);
-    await audit(store, actor, 'lead.update', id, { fields: changed });
-    return updated;
+    return (await applyLeadFields(store, actor, lead, fields, ctx.clock())) ?? lead;
   });
+}
+
+/**
+ * Writes checked fields to a visible, writable lead inside the caller's transaction: rescores it,
+ * records a status change and audits the edit (and an owner change on its own). Undefined when
+ * nothing changed. `details` is added to the `lead.update` entry (`{ bulk: true }`).
+ */
+export async function applyLeadFields(
+  store: Store,
+  actor: Principal,
+  lead: Lead,
+  fields: LeadFields,
+  now: Date,
+  details: Record<string, unknown> = {},
+): Promise<Lead | undefined> {
+  const changed = changedLeadFields(lead, fields);
+  if (changed.length === 0) return undefined;
+  const write = { ...fields, ...matchKeysAfter(lead, fields) };
+  const updated = (await store.leads.update(lead.id, write, now)) as Lead;
+  await rescoreAfterEdit(store, lead, updated, now);
+  await auditOwnerChange(store, actor, lead, updated);
+  if (changed.includes('status')) await recordStatusChange(store, actor, lead, updated.status, {}, now);
+  await audit(store, actor, 'lead.update', lead.id, { fields: changed, ...details });
+  return updated;
 }
 
 export async function listLeads(

@@ -1,6 +1,7 @@
 import type { ActivityEvent } from '../../domain/event.js';
 import { LEAD_FIELD_NAMES, type Lead } from '../../domain/lead.js';
 import type { AppContext } from '../context.js';
+import { escapeFormula } from './column-mapping.js';
 
 const PAGE = 1000;
 
@@ -25,7 +26,18 @@ export const EVENT_EXPORT_COLUMNS = [
 
 export type ExportRow = Record<string, string | number | boolean | null | Record<string, unknown>>;
 
-function leadRow(lead: Lead): ExportRow {
+/**
+ * One CSV cell of an export row: empty for null, JSON for objects, and a text that a spreadsheet
+ * would run as a formula (`=`, `+`, `-`, `@`) prefixed with `'` (import removes it again).
+ */
+export function csvCell(value: ExportRow[string]): string {
+  if (value === null) return '';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return escapeFormula(String(value));
+}
+
+/** A lead as an export row: the columns of `LEAD_EXPORT_COLUMNS`. */
+export function leadRow(lead: Lead): ExportRow {
   return {
     id: lead.id,
     email: lead.email,

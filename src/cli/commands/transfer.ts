@@ -3,8 +3,8 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { SingleBar } from 'cli-progress';
 import { stringify } from 'csv-stringify';
-import { escapeFormula } from '../../app/transfer/column-mapping.js';
 import {
+  csvCell,
   EVENT_EXPORT_COLUMNS,
   type ExportRow,
   exportEvents,
@@ -91,12 +91,6 @@ function byLocation(a: ImportReject, b: ImportReject): number {
 export interface ExportCommandOptions {
   readonly format: 'csv' | 'ndjson';
   readonly out?: string;
-}
-
-function csvCell(value: ExportRow[string]): string {
-  if (value === null) return '';
-  if (typeof value === 'object') return JSON.stringify(value);
-  return escapeFormula(String(value));
 }
 
 /** `hearth export leads|events`: everything, streamed page by page to a file or stdout. */

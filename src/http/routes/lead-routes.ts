@@ -3,6 +3,13 @@ import Type from 'typebox';
 import type { AppContext } from '../../app/context.js';
 import { nextBestActionsFor, nextBestActionsOf } from '../../app/desk/next-best-actions.js';
 import { listLeadEvents } from '../../app/events/lead-events.js';
+import {
+  BulkInput,
+  bulkUpdateLeads,
+  ExportSelectionInput,
+  exportSelectionCsv,
+  MAX_BULK_LEADS,
+} from '../../app/leads/lead-bulk.js';
 import { LeadInput, LeadPatch } from '../../app/leads/lead-schemas.js';
 import { eraseLead, getLead, listLeads, updateLead, upsertLead } from '../../app/leads/lead-service.js';
 import {
@@ -150,6 +157,54 @@ export function leadRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           data: await withScores(ctx.store, page.leads, ctx.clock()),
           nextCursor: page.next && encodeCursor(page.next),
         };
+      },
+    );
+
+    app.post(
+      '/leads/bulk',
+      {
+        config: { permission: 'leads:bulk' },
+        schema: {
+          tags: ['leads'],
+          summary: `Assign or change the status of up to ${MAX_BULK_LEADS} leads at once, all or none`,
+          description:
+            'One transaction: every lead is checked first (it exists, the caller may see it, a rep owns it or it is unassigned); a 400 names each one at fault by its index (`body.ids[3]`) and changes nothing. Each lead is then written as `PATCH /leads/{id}` writes it (rescored, status history, audit entries marked `bulk`).',
+          body: BulkInput,
+          response: {
+            200: Type.Object({
+              updated: Type.Integer({ description: 'Leads changed.' }),
+              unchanged: Type.Integer({ description: 'Leads that already had the value.' }),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async (request) => onBody(bulkUpdateLeads(ctx, principalOf(request), request.body)),
+    );
+
+    app.post(
+      '/leads/export',
+      {
+        config: { permission: 'leads:read' },
+        schema: {
+          tags: ['leads'],
+          summary: `Some leads (up to ${MAX_BULK_LEADS}) as CSV, as \`hearth export leads\` writes them`,
+          description:
+            "A selection's export: the columns of `hearth export leads`, cells a spreadsheet would run as a formula prefixed with `'`. A 400 names each id the caller may not see. Audited as `lead.export`.",
+          body: ExportSelectionInput,
+          produces: ['text/csv'],
+          response: {
+            200: Type.String({ description: 'text/csv with a header row.' }),
+            ...errors,
+          },
+        },
+      },
+      async (request, reply) => {
+        const csv = await onBody(exportSelectionCsv(ctx, principalOf(request), request.body.ids));
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="leads.csv"')
+          .send(csv);
       },
     );
 
