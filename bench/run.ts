@@ -1,0 +1,312 @@
+/**
+ * `npm run bench [-- --size 10k|100k|1m] [--only import,ingest,…] [--smoke]`: every benchmark of
+ * docs/performance.md on the embedded database and, when DATABASE_URL is set, on PostgreSQL (a
+ * database made for the run on that server, dropped afterwards). Prints each figure and the
+ * machine; writes one JSON file per database per run to bench/results/.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { defaultEnd, generateDataset, type Manifest, SIZES, type SizeName } from './generate.js';
+import { bulkLoad } from './lib/bulk-load.js';
+import {
+  type BenchDatabase,
+  describeDatabase,
+  type Engine,
+  embeddedDatabase,
+  postgresDatabase,
+} from './lib/database.js';
+import { eventLoopGaps } from './lib/event-loop.js';
+import { freshness, ingest, reads, rescoreAll } from './lib/http.js';
+import { importBenchmark } from './lib/import.js';
+import { machine } from './lib/machine.js';
+import { pinSelf, startServer } from './lib/processes.js';
+import { round } from './lib/stats.js';
+
+const BENCHMARKS = ['startup', 'import', 'rescore', 'reads', 'freshness', 'ingest', 'loop'] as const;
+type Benchmark = (typeof BENCHMARKS)[number];
+
+interface Options {
+  readonly size: SizeName;
+  readonly only: readonly Benchmark[];
+  readonly smoke: boolean;
+  readonly seed: number;
+  readonly seconds: number;
+  readonly samples: number;
+  readonly data: string;
+  readonly results: string;
+  readonly build: boolean;
+}
+
+function parseOptions(): Options {
+  const program = new Command('bench')
+    .description('Hearth benchmarks (docs/performance.md)')
+    .option('--size <size>', `data set: ${Object.keys(SIZES).join(', ')}`, '10k')
+    .option('--only <names>', `a comma-separated subset of ${BENCHMARKS.join(', ')}`)
+    .option(
+      '--smoke',
+      'a few hundred leads and 1-second load runs: checks that every benchmark runs (figures mean nothing)',
+    )
+    .option('--seed <n>', 'seed of the data set', '1')
+    .option('--seconds <n>', 'length of each load run (ingest)', '10')
+    .option('--samples <n>', 'requests behind each latency figure', '300')
+    .option(
+      '--data <dir>',
+      'where data sets are generated (and kept for the next run)',
+      join('bench', 'data'),
+    )
+    .option(
+      '--results <dir>',
+      'where result files are written (default bench/results; a smoke run: a temporary folder)',
+    )
+    .option('--no-build', 'use the existing build instead of running npm run build:server')
+    .parse();
+  const raw = program.opts<Record<string, string | boolean | undefined>>();
+  const size = String(raw.size) as SizeName;
+  if (!(size in SIZES))
+    throw new InvalidArgumentError(`--size must be one of ${Object.keys(SIZES).join(', ')}`);
+  const only =
+    raw.only === undefined
+      ? [...BENCHMARKS]
+      : String(raw.only)
+          .split(',')
+          .map((s) => s.trim());
+  for (const name of only) {
+    if (!(BENCHMARKS as readonly string[]).includes(name)) {
+      program.error(`--only: "${name}" is not a benchmark; use ${BENCHMARKS.join(', ')}`);
+    }
+  }
+  const smoke = raw.smoke === true;
+  return {
+    size: smoke ? 'tiny' : size,
+    only: only as Benchmark[],
+    smoke,
+    seed: Number(raw.seed),
+    seconds: smoke ? 1 : Number(raw.seconds),
+    samples: smoke ? 20 : Number(raw.samples),
+    data: String(raw.data),
+    results:
+      typeof raw.results === 'string'
+        ? raw.results
+        : smoke
+          ? join(tmpdir(), 'hearth-bench-smoke')
+          : join('bench', 'results'),
+    build: raw.build !== false,
+  };
+}
+
+async function dataset(options: Options): Promise<Manifest> {
+  const end = defaultEnd(new Date());
+  const dir = join(options.data, `${options.size}-seed${options.seed}-${end.toISOString().slice(0, 10)}`);
+  const manifestFile = join(dir, 'manifest.json');
+  if (existsSync(manifestFile)) return JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest;
+  const started = performance.now();
+  const manifest = await generateDataset({ leads: SIZES[options.size], seed: options.seed, end, dir });
+  say(
+    `data set ${options.size}: ${manifest.leads} leads, ${eventsOf(manifest)} events in ${seconds(started)} s (${dir})`,
+  );
+  return manifest;
+}
+
+function eventsOf(manifest: Manifest): number {
+  const { eventsNdjson, eventsCsv, eventsBulk } = manifest.files;
+  return eventsNdjson.rows + eventsCsv.rows + eventsBulk.rows;
+}
+
+function say(text: string): void {
+  console.log(text);
+}
+
+function seconds(from: number): string {
+  return ((performance.now() - from) / 1000).toFixed(1);
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no free port');
+  return address.port;
+}
+
+async function runOn(engine: Engine, database: BenchDatabase, options: Options, manifest: Manifest) {
+  const wants = (name: Benchmark) => options.only.includes(name);
+  const log = (text: string) => say(`[${engine}] ${text}`);
+  const runId = `run${Date.now().toString(36)}`;
+  const results: Record<string, unknown> = {};
+
+  // The first start migrates the empty database and prints the first admin key.
+  const first = await startServer(database.env, await freePort());
+  await first.stop();
+  if (first.firstKey === null) throw new Error('hearth serve printed no admin key on its first start');
+  const api = { url: '', key: first.firstKey };
+
+  let session = await database.session();
+  const version = await describeDatabase(session, engine);
+  log(`database: ${version}`);
+  let started = performance.now();
+  const base = await bulkLoad(session, manifest);
+  results.bulkLoad = { ...base, ms: round(base.ms, 0) };
+  log(
+    `base loaded with COPY: ${base.leads} leads, ${base.events} events, ${base.decided} decided in ${seconds(started)} s`,
+  );
+  await session.close();
+
+  if (wants('import')) {
+    const figures = await importBenchmark(database, manifest);
+    results.import = figures;
+    log(
+      `import leads (ndjson): ${figures.leads.rows} rows in ${figures.leads.seconds} s = ${figures.leads.rowsPerSecond} rows/s, peak RSS ${figures.leads.peakRssMb} MB`,
+    );
+    for (const [format, run] of [
+      ['ndjson', figures.ndjson],
+      ['csv', figures.csv],
+    ] as const) {
+      log(
+        `import events (${format}): ${run.rows} rows in ${run.seconds} s = ${run.rowsPerSecond} rows/s; raw COPY ${run.copy.rowsPerSecond} rows/s; ratio ${run.ratioToCopy} (target ≥ 0.5); peak RSS ${run.peakRssMb} MB`,
+      );
+    }
+  }
+
+  session = await database.session();
+  const sample = await session.query<{ id: string; email: string }>(
+    'select id, email from leads order by random() limit 2000',
+  );
+  await session.close();
+
+  const server = await startServer(database.env, await freePort());
+  results.startup = { firstStartMs: round(first.readyMs, 0), startAtSizeMs: round(server.readyMs, 0) };
+  if (wants('startup')) {
+    log(
+      `start-up to ready: ${round(first.readyMs, 0)} ms (empty database, migrations), ${round(server.readyMs, 0)} ms (at size) (target < 2000 ms)`,
+    );
+  }
+  const live = { ...api, url: server.url };
+  try {
+    if (wants('rescore')) {
+      started = performance.now();
+      const figures = await rescoreAll(live);
+      results.rescore = figures;
+      log(
+        `rescore-all after a publish: ${figures.leads} leads in ${round(figures.ms / 1000)} s = ${round(figures.leadsPerSecond, 0)} leads/s; GET /queue meanwhile p50 ${figures.queueMeanwhile.p50} ms, p99 ${figures.queueMeanwhile.p99} ms (n ${figures.queueMeanwhile.n}; target < 100 ms)`,
+      );
+    }
+    if (wants('reads')) {
+      const figures = await reads(
+        live,
+        sample.map((s) => s.id),
+        options.samples,
+      );
+      results.reads = figures;
+      for (const [name, l] of [
+        ['GET /queue', figures.queue],
+        ['GET /leads?temperature=hot', figures.hotList],
+        ['GET /leads/{id}', figures.leadPage],
+      ] as const) {
+        log(`${name}: p50 ${l.p50} ms, p95 ${l.p95} ms, p99 ${l.p99} ms (n ${l.n}; target p95 < 20 ms)`);
+      }
+    }
+    if (wants('freshness')) {
+      const figures = await freshness(live, Math.min(options.samples, 200), runId);
+      results.freshness = figures;
+      log(
+        `freshness (POST /events answered → new score readable): p50 ${figures.ms.p50} ms, p95 ${figures.ms.p95} ms; readable on the first read ${figures.firstRead}/${figures.samples} (target p95 < 50 ms)`,
+      );
+    }
+    if (wants('ingest')) {
+      // The server has core 0; the load generator takes core 1.
+      pinSelf(1);
+      try {
+        const emails = sample.map((s) => s.email);
+        const single = await ingest(live, {
+          emails,
+          perRequest: 1,
+          connections: 10,
+          seconds: options.seconds,
+          runId: `${runId}-s`,
+        });
+        const batch = await ingest(live, {
+          emails,
+          perRequest: 100,
+          connections: 4,
+          seconds: options.seconds,
+          runId: `${runId}-b`,
+        });
+        results.ingest = { single, batch };
+        for (const [name, f, target] of [
+          ['single events', single, '≥ 3,000/s, p99 < 20 ms'],
+          ['batches of 100', batch, '≥ 50,000 events/s on PostgreSQL'],
+        ] as const) {
+          log(
+            `API ingest, ${name}: ${round(f.eventsPerSecond, 0)} events/s (${f.requests} requests in ${f.seconds} s, ${f.connections} connections), p50 ${f.latencyMs.p50} ms, p99 ${f.latencyMs.p99} ms, errors ${f.errors + f.non2xx} (target ${target})`,
+          );
+        }
+      } finally {
+        pinSelf(null);
+      }
+    }
+  } finally {
+    await server.stop();
+  }
+
+  if (wants('loop') && engine === 'pglite') {
+    const dataDir = database.env.HEARTH_DATA_DIR as string;
+    const figures = await eventLoopGaps({ kind: 'embedded', dataDir }, new Date());
+    results.eventLoop = figures;
+    log(
+      `event loop during a backtest of ${figures.backtest.leads} decided leads (${round(figures.backtest.ms / 1000)} s): largest gap ${figures.backtest.maxGapMs} ms; during a year's funnel (${round(figures.funnelYear.ms / 1000)} s): ${figures.funnelYear.maxGapMs} ms (target < 50 ms)`,
+    );
+  }
+  return { version, results };
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions();
+  const host = machine();
+  say(
+    `machine: ${host.cpu}, ${host.cores} cores, ${host.ramGb} GB RAM, ${host.os}, Node ${host.node}, load ${host.loadAverage}${host.commit ? `, commit ${host.commit}` : ''}`,
+  );
+  if (options.build) execFileSync('npm', ['run', 'build:server', '--silent'], { stdio: 'inherit' });
+  const manifest = await dataset(options);
+  const engines: Engine[] = process.env.DATABASE_URL ? ['pglite', 'postgresql'] : ['pglite'];
+  mkdirSync(options.results, { recursive: true });
+  for (const engine of engines) {
+    const database =
+      engine === 'pglite' ? embeddedDatabase() : await postgresDatabase(process.env.DATABASE_URL as string);
+    const started = new Date();
+    try {
+      const { version, results } = await runOn(engine, database, options, manifest);
+      const file = join(
+        options.results,
+        `${started.toISOString().replace(/[:.]/g, '-')}-${options.size}-${engine}.json`,
+      );
+      const record = {
+        startedAt: started.toISOString(),
+        size: options.size,
+        smoke: options.smoke,
+        machine: host,
+        database: { engine, version },
+        dataSet: {
+          leads: manifest.leads,
+          events: eventsOf(manifest),
+          seed: manifest.seed,
+          end: manifest.end,
+          decided: manifest.decided,
+          eventsPerLead: manifest.eventsPerLead,
+        },
+        options: { only: options.only, seconds: options.seconds, samples: options.samples },
+        results,
+      };
+      writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+      say(`[${engine}] results: ${file}`);
+    } finally {
+      await database.drop();
+    }
+  }
+}
+
+await main();
