@@ -103,7 +103,11 @@ export interface WebhookStore {
     webhookId: string,
     query: { readonly limit: number; readonly before?: number; readonly state?: DeliveryState },
   ): Promise<DeliveryLogEntry[]>;
-  /** Makes a failed delivery pending again, due at `now`; undefined when it is not failed. */
+  /**
+   * Makes a delivery due at `now` with a new retry window: a failed one (given up), or a pending
+   * one whose last attempt failed and that is not being sent right now (so its backoff is skipped).
+   * Undefined when it is neither (delivered, never tried yet, or in flight).
+   */
   requeueFailed(deliveryId: number, now: Date, giveUpAt: Date): Promise<Delivery | undefined>;
 }
 
@@ -386,7 +390,16 @@ export function webhookStore(db: Kysely<Database> | Transaction<Database>): Webh
         .updateTable('webhook_deliveries')
         .set({ state: 'pending', next_attempt_at: now, give_up_at: giveUpAt, leased_until: null })
         .where('id', '=', deliveryId)
-        .where('state', '=', 'failed')
+        .where((eb) =>
+          eb.or([
+            eb('state', '=', 'failed'),
+            eb.and([
+              eb('state', '=', 'pending'),
+              eb('attempts', '>', 0),
+              eb.or([eb('leased_until', 'is', null), eb('leased_until', '<=', now)]),
+            ]),
+          ]),
+        )
         .returning(DELIVERY_COLUMNS)
         .executeTakeFirst();
       return row && toDelivery(row);

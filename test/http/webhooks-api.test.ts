@@ -21,6 +21,7 @@ interface DeliveryJson {
   state: string;
   attemptCount: number;
   lastStatus: number | null;
+  nextAttemptAt: string | null;
   attempts: { statusCode: number | null; error: string | null; attemptedAt: string; durationMs: number }[];
 }
 interface Problem {
@@ -202,7 +203,7 @@ describeEachDatabase('the webhooks API', (env) => {
     expect(badCursor.statusCode).toBe(400);
   });
 
-  it('re-queues a failed delivery, which is then delivered; only failed ones can be retried', async () => {
+  it('re-queues a failed delivery, which is then delivered; a waiting one is sent now; a delivered one is refused', async () => {
     const { webhook } = json<{ webhook: WebhookJson }>(
       await create({ url: receiverUrl, events: ['task.overdue'] }),
     );
@@ -216,7 +217,16 @@ describeEachDatabase('the webhooks API', (env) => {
         url: `/api/v1/webhooks/${webhook.id}/deliveries/${id}/retry`,
         headers: admin,
       });
-    expect((await retry(pending?.id)).statusCode).toBe(409);
+    // Pending after a failed attempt: "retry" skips the backoff, due now.
+    expect(pending).toMatchObject({ state: 'pending', attemptCount: 1 });
+    const now = await retry(pending?.id);
+    expect(now.statusCode).toBe(200);
+    expect(json<DeliveryJson>(now)).toMatchObject({
+      state: 'pending',
+      nextAttemptAt: env.clock().toISOString(),
+    });
+    await deliverWebhooks(env.app.ctx);
+    expect((await deliveries(webhook.id)).data[0]).toMatchObject({ state: 'pending', attemptCount: 2 });
 
     env.clock.advance(3 * 24 * 3_600_000);
     await deliverWebhooks(env.app.ctx);
@@ -230,6 +240,7 @@ describeEachDatabase('the webhooks API', (env) => {
     await deliverWebhooks(env.app.ctx);
     expect(received).toBe(before + 1);
     expect((await deliveries(webhook.id)).data[0]).toMatchObject({ state: 'delivered', lastStatus: 200 });
+    expect((await retry(pending?.id)).statusCode).toBe(409);
     expect((await retry(999_999_999)).statusCode).toBe(404);
   });
 

@@ -110,7 +110,8 @@ export async function listDeliveries(
 }
 
 /**
- * Queues a failed delivery again, due now and retried on the usual schedule from now. It goes
+ * Queues a failed delivery again, due now and retried on the usual schedule from now — one given
+ * up, or one still pending after a failed attempt (its backoff is skipped: the receiver is back). It goes
  * after anything older still pending for its lead; later ones may have been delivered already.
  */
 export async function retryDelivery(
@@ -137,7 +138,9 @@ export async function retryDelivery(
     if (!again) {
       throw new HearthError(
         'conflict',
-        `Delivery ${deliveryId} is ${delivery.state}; only failed ones are retried`,
+        delivery.state === 'pending'
+          ? `Delivery ${deliveryId} has not failed yet (never tried, or being sent now); it goes out on its own`
+          : `Delivery ${deliveryId} is ${delivery.state}; only failed ones are retried`,
         {
           deliveryId,
           state: delivery.state,

@@ -189,7 +189,7 @@ export function webhookRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         config: { permission: 'webhooks:manage' },
         schema: {
           tags: ['webhooks'],
-          summary: 'Queue a failed delivery again, due now',
+          summary: 'Send a failed delivery again now (given up, or waiting to retry after a failed attempt)',
           params: DeliveryParams,
           response: { 200: DeliveryView, ...errors },
         },
