@@ -27,6 +27,23 @@ const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** The web app's session cookie (httpOnly, SameSite=Lax, Secure over TLS). */
 export const SESSION_COOKIE = 'hearth_session';
 
+/** One registered route and what a caller needs to use it (`public`: nothing). */
+export interface RouteEntry {
+  readonly method: string;
+  readonly url: string;
+  readonly permission: Permission | 'public';
+}
+
+const ROUTE_TABLES = new WeakMap<FastifyInstance, RouteEntry[]>();
+
+/**
+ * Every route registered on a server built with `registerAuth`, with its permission: the access
+ * matrix test walks this list, so a new route is checked the moment it exists.
+ */
+export function registeredRoutes(app: FastifyInstance): readonly RouteEntry[] {
+  return ROUTE_TABLES.get(app) ?? [];
+}
+
 /**
  * Registers authentication and authorisation once for every route: each route declares its
  * permission in `config.permission`, a route without one cannot be registered, and the check runs
@@ -34,9 +51,14 @@ export const SESSION_COOKIE = 'hearth_session';
  */
 export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
   app.decorateRequest('principal', null);
+  const table: RouteEntry[] = [];
+  ROUTE_TABLES.set(app, table);
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/api/docs') || route.config?.permission !== undefined) return;
-    throw new Error(`route ${route.method} ${route.url} declares no permission`);
+    // The API docs (swagger-ui's own routes) are public pages.
+    const permission = route.url.startsWith('/api/docs') ? 'public' : route.config?.permission;
+    if (permission === undefined)
+      throw new Error(`route ${route.method} ${route.url} declares no permission`);
+    for (const method of [route.method].flat()) table.push({ method, url: route.url, permission });
   });
   app.addHook('onRequest', async (request) => {
     const permission = request.routeOptions.config.permission;

@@ -68,10 +68,21 @@ describeEachDatabase('sign-in sessions for the web app', (env) => {
         headers: { 'x-forwarded-proto': 'https' },
         payload: { email, password: PASSWORD },
       });
-      expect(sessionCookie(response).raw).toMatch(/; Secure/i);
+      const cookie = sessionCookie(response).raw;
+      expect(cookie).toMatch(/; Secure/i);
+      expect(cookie).toMatch(/HttpOnly/i);
+      expect(cookie).toMatch(/SameSite=Lax/i);
     } finally {
       await proxied.close();
     }
+    // Without HEARTH_TRUST_PROXY anyone can send the header: it is not believed.
+    const spoofed = await server.inject({
+      method: 'POST',
+      url: '/api/v1/session',
+      headers: { 'x-forwarded-proto': 'https' },
+      payload: { email, password: PASSWORD },
+    });
+    expect(sessionCookie(spoofed).raw).not.toMatch(/Secure/i);
   });
 
   it('wrong password and unknown email get the same 401', async () => {
