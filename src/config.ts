@@ -13,6 +13,7 @@ export interface Config {
   readonly jobPollMs: number;
   readonly trustProxy: boolean;
   readonly webhookTimeoutMs: number;
+  readonly predictRetrainHours: number;
   readonly rateLimit: number;
   readonly ingestRateLimit: number;
   readonly signInRateLimit: number;
@@ -132,6 +133,15 @@ export const SETTINGS = [
     description:
       'How long a webhook receiver has to answer; a delivery whose sender died is sent again by another instance after 3× this.',
     parse: integer(100, 120_000),
+  },
+  {
+    env: 'HEARTH_PREDICT_RETRAIN_HOURS',
+    key: 'predictRetrainHours',
+    default: 168,
+    unit: 'hours',
+    description:
+      'How often `hearth serve` retrains the predictive score (once enough outcomes exist; docs/prediction.md); 0 never. Open leads are re-predicted within 5 minutes of a change either way.',
+    parse: integer(0, 24 * 365),
   },
   {
     env: 'HEARTH_RATE_LIMIT',

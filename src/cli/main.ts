@@ -17,6 +17,7 @@ import {
   showCommand,
   validateCommand,
 } from './commands/model.js';
+import { statusCommand, trainCommand } from './commands/predict.js';
 import { serve } from './commands/serve.js';
 import { STATS_REPORTS, type StatsReport, statsCommand } from './commands/stats.js';
 import { exportCommand, importCommand } from './commands/transfer.js';
@@ -196,6 +197,26 @@ export function buildProgram(io: Io): Command {
     .description('print the JSON Schema of model documents (docs/scoring-model.schema.json)')
     .action(() => schemaCommand(io));
 
+  const predict = program
+    .command('predict')
+    .description('the predictive score: a conversion probability learned from won and lost leads');
+  predict
+    .command('train')
+    .description(
+      'train on every lead with a known outcome (features as of its decision time), print the held-out quality, and give every open lead a probability',
+    )
+    .option(
+      '--exclude <columns>',
+      'columns to leave out, comma-separated (those filled in after the decision)',
+    )
+    .option('--json', 'print the report as JSON')
+    .action((options) => trainCommand(io, options));
+  predict
+    .command('status')
+    .description('the model in use, its measured quality, and the latest trainings')
+    .option('--json', 'print JSON')
+    .action((options) => statusCommand(io, options));
+
   const users = program.command('users').description('manage users');
   users
     .command('add')
@@ -228,6 +249,7 @@ export function buildProgram(io: Io): Command {
     program,
     ...program.commands,
     ...model.commands,
+    ...predict.commands,
     ...users.commands,
     ...keys.commands,
   ]) {

@@ -52,6 +52,10 @@ export const LeadView = Type.Object(
       description: 'cold, cool, warm or hot at the time of the request (SPEC §2 Temperature).',
     }),
     modelVersion: Type.Integer({ description: 'The scoring model version that produced the scores.' }),
+    probability: Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()], {
+      description:
+        'Calibrated probability of converting (0–1) from the predictive score (docs/prediction.md); null before a model is trained and for closed leads.',
+    }),
     nextBestActions: Type.Optional(
       Type.Array(NextBestActionView, {
         description: 'The playbook for this lead now (single-lead reads only, not in lists).',

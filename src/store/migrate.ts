@@ -9,6 +9,7 @@ import * as accounts from './migrations/0007_accounts.js';
 import * as automations from './migrations/0008_automations.js';
 import * as sessions from './migrations/0009_sessions.js';
 import * as analytics from './migrations/0010_analytics.js';
+import * as prediction from './migrations/0011_prediction.js';
 import type { Database } from './schema.js';
 
 // Listed in code rather than read from a folder so that the built package and the sources agree
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008_automations': automations,
   '0009_sessions': sessions,
   '0010_analytics': analytics,
+  '0011_prediction': prediction,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -22,6 +22,8 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   sessions: SessionsTable;
+  prediction_models: PredictionModelsTable;
+  prediction_runs: PredictionRunsTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -85,6 +87,36 @@ export interface LeadsTable {
   account_key: string | null;
   /** domain/duplicates.ts: the last digits of the phone, for finding duplicates. */
   phone_key: string | null;
+  /** The predictive score (0–1) of an open lead; null before a model is trained. */
+  probability: number | null;
+  /** Its factors: `{ positive, negative }` (domain/prediction/predictor.ts). */
+  prediction: ColumnType<unknown, string | null | undefined, string | null>;
+  predicted_at: Timestamp | null;
+  prediction_model_id: number | null;
+}
+
+export interface PredictionModelsTable {
+  id: Generated<number>;
+  trained_at: Timestamp;
+  trained_by: string | null;
+  trigger: 'manual' | 'schedule';
+  exclude: Json<string[]>;
+  predictor: Json;
+  report: Json;
+}
+
+export interface PredictionRunsTable {
+  id: Generated<number>;
+  state: 'running' | 'done' | 'failed';
+  trigger: 'manual' | 'schedule';
+  requested_by: string | null;
+  exclude: Json<string[]>;
+  started_at: Timestamp;
+  heartbeat_at: Timestamp;
+  finished_at: Timestamp | null;
+  progress: ColumnType<Record<string, unknown>, string | undefined, string>;
+  error: string | null;
+  model_id: number | null;
 }
 
 export interface ScoringModelsTable {

@@ -8,6 +8,7 @@ import { type DeskStore, deskStore } from './desk.js';
 import { type EventStore, eventStore } from './events.js';
 import { type LeadStore, leadStore } from './leads.js';
 import { type ModelStore, modelStore } from './models.js';
+import { type PredictionStore, predictionStore } from './prediction.js';
 import type { Database } from './schema.js';
 import { type ScoringStore, scoringStore } from './scoring.js';
 import { type SessionStore, sessionStore } from './sessions.js';
@@ -46,6 +47,7 @@ export interface Store {
   readonly sessions: SessionStore;
   readonly stats: StatsStore;
   readonly backtest: BacktestStore;
+  readonly prediction: PredictionStore;
   /**
    * Runs `work` in a transaction (or in the current one when already inside). A transaction the
    * database aborted for a deadlock or a serialization conflict is run again, up to 3 times: `work`
@@ -84,6 +86,7 @@ export function createStore(db: Kysely<Database> | Transaction<Database>): Store
     sessions: sessionStore(db),
     stats: statsStore(db),
     backtest: backtestStore(db),
+    prediction: predictionStore(db),
     transaction: async (work) => {
       if (db.isTransaction) return work(store);
       for (let attempt = 1; ; attempt++) {

@@ -24,6 +24,8 @@ export interface ScoredLead extends Lead {
   readonly interest: number;
   readonly temperature: Temperature;
   readonly modelVersion: number;
+  /** The predictive score stored on the lead (0–1); null before a model is trained or when closed. */
+  readonly probability: number | null;
 }
 
 /**
@@ -168,7 +170,11 @@ export async function rescoreAfterEdit(
 export async function withScores(store: Store, leads: readonly Lead[], now: Date): Promise<ScoredLead[]> {
   if (leads.length === 0) return [];
   const model = await store.scoring.activeModel();
-  const states = await store.scoring.statesOf(leads.map((l) => l.id));
+  const ids = leads.map((l) => l.id);
+  const [states, probabilities] = await Promise.all([
+    store.scoring.statesOf(ids),
+    store.prediction.probabilitiesOf(ids),
+  ]);
   const scored: ScoredLead[] = [];
   for (const lead of leads) {
     const state = await currentState(store, lead, states.get(lead.id) ?? null, model, now);
@@ -179,6 +185,7 @@ export async function withScores(store: Store, leads: readonly Lead[], now: Date
       interest: reading.interest,
       temperature: reading.temperature,
       modelVersion: model.version,
+      probability: probabilities.get(lead.id) ?? null,
     });
   }
   return scored;

@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 import { nextBestActionsOf } from '../../app/desk/next-best-actions.js';
 import { findLead, listLeads } from '../../app/leads/lead-service.js';
+import { leadPrediction } from '../../app/prediction/prediction-service.js';
 import { explainLead } from '../../app/scoring/lead-scoring.js';
 import { withScores } from '../../app/scoring/scoring-service.js';
 import type { NextBestAction } from '../../domain/desk/playbook.js';
@@ -9,6 +10,7 @@ import { LEAD_STATUSES, type Lead, type LeadStatus } from '../../domain/lead.js'
 import type { Explanation, Temperature } from '../../domain/scoring/index.js';
 import { LEAD_SORT_FIELDS, type LeadSortField } from '../../store/leads.js';
 import { type Io, line, OPERATOR, withApp } from '../runtime.js';
+import { describePrediction } from './predict.js';
 
 // No colour codes: the output is as often piped to grep or a file as read on a terminal.
 const PLAIN = { head: [], border: [] };
@@ -188,12 +190,14 @@ export async function leadCommand(io: Io, reference: string, options: { json?: b
     const events = await app.ctx.store.events.forLead(lead.id, { limit: 20 });
     const explanation = await explainLead(app.ctx, OPERATOR, lead.id);
     const nextBestActions = await nextBestActionsOf(app.ctx, lead);
+    const prediction = await leadPrediction(app.ctx, OPERATOR, lead);
     if (options.json) {
-      line(io.out, JSON.stringify({ lead, explanation, nextBestActions, events }, null, 2));
+      line(io.out, JSON.stringify({ lead, explanation, prediction, nextBestActions, events }, null, 2));
       return;
     }
     line(io.out, describeLead(lead));
     line(io.out, describeExplanation(explanation));
+    line(io.out, describePrediction(prediction));
     line(io.out, describeNextBestActions(nextBestActions));
     line(io.out, events.length === 0 ? 'No events yet.' : `Latest ${events.length} events:`);
     for (const event of events) {

@@ -3,6 +3,7 @@ import { resumePublishJobs } from '../../app/scoring/model-lifecycle.js';
 import { scheduleDeskWork } from '../../jobs/desk-work.js';
 import { scheduleDueWork } from '../../jobs/due-work.js';
 import { scheduleEmbeddedMaintenance } from '../../jobs/maintenance.js';
+import { schedulePredictions } from '../../jobs/prediction.js';
 import { scheduleWebhookDelivery } from '../../jobs/webhook-delivery.js';
 import { buildServer, openApp } from '../../main.js';
 import { configOf, type Io, line } from '../runtime.js';
@@ -21,6 +22,7 @@ export async function serve(io: Io): Promise<void> {
   const stopDueWork = scheduleDueWork(app.ctx, logger);
   const stopDeskWork = scheduleDeskWork(app.ctx, logger, config.jobPollMs);
   const stopWebhooks = scheduleWebhookDelivery(app.ctx, logger, config.jobPollMs, config.webhookTimeoutMs);
+  const stopPredictions = schedulePredictions(app.ctx, logger, config.predictRetrainHours);
   const resumed = resumePublishJobs(app.ctx).catch((error: unknown) =>
     logger.error(`resuming a model publish failed: ${String(error)}`),
   );
@@ -56,6 +58,7 @@ export async function serve(io: Io): Promise<void> {
   await stopDueWork();
   await stopDeskWork();
   await stopWebhooks();
+  await stopPredictions();
   await server.close();
   await app.close();
   // A rescore still running fails on the closed pool; it resumes at the next start.

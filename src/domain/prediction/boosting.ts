@@ -97,6 +97,27 @@ export function trainBoosting(
   validation: LabelledMatrix | null,
   options: BoostingOptions = DEFAULT_BOOSTING,
 ): BoostingResult {
+  return finish(boostingRounds(train, shapes, validation, options));
+}
+
+/** Runs a step-wise computation to its end. */
+export function finish<T>(steps: Generator<unknown, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * `trainBoosting` one tree at a time: yields the number of trees grown after each, so a caller on
+ * a server can let other work run between trees (one tree takes milliseconds; a model, seconds).
+ */
+export function* boostingRounds(
+  train: LabelledMatrix,
+  shapes: readonly FeatureShape[],
+  validation: LabelledMatrix | null,
+  options: BoostingOptions = DEFAULT_BOOSTING,
+): Generator<number, BoostingResult> {
   const n = train.matrix.rows;
   const positives = train.labels.reduce((sum, y) => sum + y, 0);
   const rate = Math.min(1 - 1e-6, Math.max(1e-6, positives / Math.max(1, n)));
@@ -129,6 +150,7 @@ export function trainBoosting(
       if (loss < best.loss - 1e-9) best = { loss, trees: trees.length };
       else if (trees.length - best.trees >= options.patience) break;
     }
+    yield trees.length;
   }
   const kept = validation ? trees.slice(0, Math.max(1, best.trees)) : trees;
   return { ensemble: { base, trees: kept }, validationLoss };

@@ -82,7 +82,7 @@ function attributeValue(value: unknown): number | string | null {
  */
 export function observe(
   lead: Lead,
-  events: readonly ActivityEvent[],
+  events: readonly Pick<ActivityEvent, 'type' | 'occurredAt'>[],
   scores: ScoresAt,
   at: Date,
 ): Observation {

@@ -2,12 +2,13 @@ import { rocAuc } from '../backtest/metrics.js';
 import { HearthError } from '../errors.js';
 import {
   type BoostingOptions,
+  boostingRounds,
   contributionsOf,
   DEFAULT_BOOSTING,
   type Ensemble,
   type FeatureShape,
+  finish,
   marginOf,
-  trainBoosting,
 } from './boosting.js';
 import {
   type Calibration,
@@ -114,11 +115,11 @@ function labelled(encodings: readonly FeatureEncoding[], examples: readonly Trai
  * Learns the bins, grows trees on the earlier 80% of `examples` (by decision time) with early
  * stopping on the later 20%, and calibrates on that 20%.
  */
-function fitPredictor(
+function* fitPredictor(
   examples: readonly TrainingExample[],
   exclude: readonly string[],
   boosting: BoostingOptions,
-): Predictor {
+): Generator<number, Predictor> {
   const ordered = byDecision(examples);
   const encodings = learnEncodings(
     ordered.map((e) => e.observation),
@@ -130,7 +131,7 @@ function fitPredictor(
   }));
   const { earlier, later } = split(ordered);
   const validation = labelled(encodings, later);
-  const { ensemble } = trainBoosting(labelled(encodings, earlier), shapes, validation, boosting);
+  const { ensemble } = yield* boostingRounds(labelled(encodings, earlier), shapes, validation, boosting);
   const margins = later.map((e) => marginOf(ensemble, binRow(encodings, e.observation)));
   const calibration = fitPlatt(
     margins,
@@ -188,6 +189,23 @@ export function trainPredictor(
   examples: readonly TrainingExample[],
   options: TrainingOptions = {},
 ): TrainingResult {
+  return finish(trainingSteps(examples, options));
+}
+
+/** Which of the three fits a training step belongs to, and the trees grown in it so far. */
+export interface TrainingStep {
+  readonly fit: 'measured' | 'additive' | 'final';
+  readonly trees: number;
+}
+
+/**
+ * `trainPredictor` one tree at a time, for a server: yields after every tree so the caller can
+ * let requests run in between.
+ */
+export function* trainingSteps(
+  examples: readonly TrainingExample[],
+  options: TrainingOptions = {},
+): Generator<TrainingStep, TrainingResult> {
   const won = examples.filter((e) => e.won).length;
   const lost = examples.length - won;
   if (won < MINIMUM_OUTCOMES_EACH || lost < MINIMUM_OUTCOMES_EACH) {
@@ -201,16 +219,23 @@ export function trainPredictor(
   const exclude = options.exclude ?? [];
   const boosting = { ...DEFAULT_BOOSTING, ...options.boosting };
   const { earlier, later } = split(byDecision(examples));
-  const evaluated = fitPredictor(earlier, exclude, boosting);
+  const steps = (fit: TrainingStep['fit'], rounds: Generator<number, Predictor>) =>
+    (function* (): Generator<TrainingStep, Predictor> {
+      for (;;) {
+        const step = rounds.next();
+        if (step.done) return step.value;
+        yield { fit, trees: step.value };
+      }
+    })();
+  const evaluated = yield* steps('measured', fitPredictor(earlier, exclude, boosting));
   const outcomes = later.map((e) => e.won);
   const probabilities = later.map((e) => probabilityOf(evaluated, e.observation));
-  const additive = fitPredictor(earlier, exclude, {
-    ...boosting,
-    maxDepth: 1,
-    maxTrees: boosting.maxTrees * 2,
-  });
+  const additive = yield* steps(
+    'additive',
+    fitPredictor(earlier, exclude, { ...boosting, maxDepth: 1, maxTrees: boosting.maxTrees * 2 }),
+  );
   const baseRate = earlier.filter((e) => e.won).length / earlier.length;
-  const predictor = fitPredictor(examples, exclude, boosting);
+  const predictor = yield* steps('final', fitPredictor(examples, exclude, boosting));
   return {
     predictor,
     features: predictor.encodings.length,
