@@ -322,8 +322,9 @@ describeEachDatabase('limits', (env) => {
     let port: number;
     beforeAll(async () => {
       server = await testServer(env.app, {
-        HEARTH_REQUEST_TIMEOUT_MS: '300',
-        HEARTH_IDLE_TIMEOUT_MS: '300',
+        // Short, but not so short that a loaded machine trips them on a normal request.
+        HEARTH_REQUEST_TIMEOUT_MS: '1000',
+        HEARTH_IDLE_TIMEOUT_MS: '1000',
       });
       await server.listen({ port: 0, host: '127.0.0.1' });
       port = (server.server.address() as { port: number }).port;
@@ -348,7 +349,8 @@ describeEachDatabase('limits', (env) => {
     });
 
     it('disconnects a client that connects and says nothing', async () => {
-      expect(await rawClient(port, '', null)).toBe('');
+      // Closed by the idle timeout (no answer) or by the header timeout (408), whichever Node checks first.
+      expect(await rawClient(port, '', null)).toMatch(/^(|HTTP\/1\.1 408[^]*)$/);
     });
 
     it('still serves a client that sends its request at once', async () => {
