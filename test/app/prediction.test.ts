@@ -1,5 +1,3 @@
-import { Readable } from 'node:stream';
-import { stringify } from 'csv-stringify/sync';
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { ingestEvents } from '../../src/app/events/ingest.js';
@@ -11,56 +9,13 @@ import {
   trainPrediction,
 } from '../../src/app/prediction/prediction-service.js';
 import { withScores } from '../../src/app/scoring/scoring-service.js';
-import { importRecords } from '../../src/app/transfer/import-file.js';
 import { type PlantedLead, plantedHistory } from '../../src/domain/prediction/planted-history.js';
 import { MINIMUM_OUTCOMES_EACH } from '../../src/domain/prediction/predictor.js';
 import { adminActor, describeEachDatabase } from '../support/databases.js';
+import { importHistory } from '../support/planted.js';
 
 const DAY = 86_400_000;
 const HISTORY_UNTIL = new Date('2026-02-01T00:00:00Z');
-
-/** Planted history into the database the way a user brings it: `hearth import` of leads with an outcome column, then events. */
-async function importHistory(
-  ctx: Parameters<typeof importRecords>[0],
-  history: readonly PlantedLead[],
-  events: (h: PlantedLead) => readonly { type: string; occurredAt: Date }[],
-) {
-  const leads = stringify(
-    history.map((h) => ({
-      Email: h.lead.email,
-      Company: h.lead.company,
-      'Job Title': h.lead.jobTitle,
-      Industry: h.lead.industry,
-      'Company Size': h.lead.companySize,
-      Country: h.lead.country,
-      Source: h.lead.source,
-      budget: h.lead.attributes.budget ?? '',
-      favouriteColour: h.lead.attributes.favouriteColour,
-      Converted: h.won ? 'yes' : 'no',
-      'Closed On': h.decidedAt.toISOString(),
-      Created: h.lead.createdAt.toISOString(),
-    })),
-    { header: true },
-  );
-  const leadSummary = await importRecords(ctx, adminActor, Readable.from([leads]), {
-    kind: 'leads',
-    format: 'csv',
-    mappings: ['Converted=outcome', 'Closed On=decidedAt', 'Created=createdAt'],
-  });
-  expect(leadSummary.rejected).toBe(0);
-  const ndjson = history
-    .flatMap((h) =>
-      events(h).map((e) =>
-        JSON.stringify({ email: h.lead.email, type: e.type, occurredAt: e.occurredAt.toISOString() }),
-      ),
-    )
-    .join('\n');
-  const eventSummary = await importRecords(ctx, adminActor, Readable.from([ndjson]), {
-    kind: 'events',
-    format: 'ndjson',
-  });
-  expect(eventSummary.rejected).toBe(0);
-}
 
 describeEachDatabase(
   'the predictive score: trained on decided leads, stored on open ones',

@@ -125,9 +125,10 @@ export async function exportSelectionCsv(
     entity: 'lead',
     details: { ids, format: 'csv' },
   });
+  const probabilities = await ctx.store.prediction.probabilitiesOf(leads.map((l) => l.id));
   return stringify(
     leads.map((lead) => {
-      const row = leadRow(lead);
+      const row = leadRow(lead, probabilities.get(lead.id) ?? null);
       return LEAD_EXPORT_COLUMNS.map((c) => csvCell(row[c] ?? null));
     }),
     { header: true, columns: [...LEAD_EXPORT_COLUMNS] },

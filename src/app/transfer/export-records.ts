@@ -12,6 +12,7 @@ export const LEAD_EXPORT_COLUMNS = [
   'createdAt',
   'updatedAt',
   'lastActivityAt',
+  'probability',
 ] as const;
 export const EVENT_EXPORT_COLUMNS = [
   'eventId',
@@ -36,8 +37,11 @@ export function csvCell(value: ExportRow[string]): string {
   return escapeFormula(String(value));
 }
 
-/** A lead as an export row: the columns of `LEAD_EXPORT_COLUMNS`. */
-export function leadRow(lead: Lead): ExportRow {
+/**
+ * A lead as an export row: the columns of `LEAD_EXPORT_COLUMNS`; `probability` is its predictive
+ * score (docs/prediction.md), empty before a model is trained and for closed leads.
+ */
+export function leadRow(lead: Lead, probability: number | null): ExportRow {
   return {
     id: lead.id,
     email: lead.email,
@@ -56,6 +60,7 @@ export function leadRow(lead: Lead): ExportRow {
     createdAt: lead.createdAt.toISOString(),
     updatedAt: lead.updatedAt.toISOString(),
     lastActivityAt: lead.lastActivityAt?.toISOString() ?? null,
+    probability,
   };
 }
 
@@ -77,7 +82,8 @@ export async function* exportLeads(ctx: AppContext): AsyncGenerator<ExportRow> {
   let after: string | null = null;
   for (;;) {
     const leads = await ctx.store.leads.batchAfter(after, PAGE);
-    for (const lead of leads) yield leadRow(lead);
+    const probabilities = await ctx.store.prediction.probabilitiesOf(leads.map((l) => l.id));
+    for (const lead of leads) yield leadRow(lead, probabilities.get(lead.id) ?? null);
     if (leads.length < PAGE) return;
     after = (leads.at(-1) as Lead).id;
   }

@@ -52,6 +52,7 @@ const LEAD_ALIASES: Record<string, string> = {
   // Derived by Hearth (from edits and events), present in its own exports: not taken from a file.
   updatedat: 'ignore',
   lastactivityat: 'ignore',
+  probability: 'ignore',
 };
 const EVENT_IMPORT_FIELDS = ['id', 'leadId', 'email', 'type', 'occurredAt', 'properties'] as const;
 // Columns of Hearth's own event export that describe the stored copy, not the event.
