@@ -10,6 +10,7 @@ import * as automations from './migrations/0008_automations.js';
 import * as sessions from './migrations/0009_sessions.js';
 import * as analytics from './migrations/0010_analytics.js';
 import * as prediction from './migrations/0011_prediction.js';
+import * as leadsTemperatureCreated from './migrations/0012_leads_temperature_created.js';
 import type { Database } from './schema.js';
 
 // Listed in code rather than read from a folder so that the built package and the sources agree
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009_sessions': sessions,
   '0010_analytics': analytics,
   '0011_prediction': prediction,
+  '0012_leads_temperature_created': leadsTemperatureCreated,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
