@@ -130,11 +130,23 @@ describe('the web app in Chromium', () => {
     await rep.getByText('1 lead loaded').waitFor();
   });
 
-  it('opens the lead page with scores, next best actions and the logged call', async () => {
+  it('opens the lead page with scores, interest over time, the company, next best actions and the logged call', async () => {
+    // A colleague at the same company: the lead page lists them.
+    await server.api('POST', '/leads', { email: 'charles.babbage@example.com', name: 'Charles Babbage' });
     await rep.getByRole('link', { name: new RegExp(hotLead.name) }).click();
     await rep.getByRole('heading', { name: hotLead.name, level: 2 }).waitFor();
     await rep.getByRole('region', { name: 'Next best actions' }).waitFor();
     await rep.getByRole('region', { name: 'Activity' }).getByText('call', { exact: true }).waitFor();
+    // The interest chart: the measured past and the projected decay, with the thresholds named.
+    const chart = rep
+      .getByRole('region', { name: 'Interest over time' })
+      .getByRole('img', { name: /^Interest over time: Interest \d+ now \(warm from \d+, hot from \d+\)/ });
+    await chart.waitFor();
+    await chart.locator('svg.recharts-surface').waitFor();
+    expect(await chart.locator('.recharts-reference-line').count()).toBe(3); // warm, hot, now
+    const company = rep.getByRole('region', { name: 'Company' });
+    await company.getByText('example.com', { exact: true }).waitFor();
+    await company.getByRole('link', { name: 'Charles Babbage' }).waitFor();
     await capture(rep, 'lead');
     expect(await seriousA11yViolations(rep)).toEqual([]);
   });
@@ -263,6 +275,69 @@ describe('the web app in Chromium', () => {
     expect(saved.speedToLead.slaMinutes).toBe(10);
     await capture(admin, 'settings-desk');
     expect(await seriousA11yViolations(admin)).toEqual([]);
+
+    // A bad value is refused and named at its field, and nothing is saved.
+    await minutes.fill('0');
+    await admin.getByRole('button', { name: 'Save desk settings' }).click();
+    await admin
+      .getByRole('list', { name: 'Problems in the desk settings' })
+      .getByText('speedToLead.slaMinutes')
+      .waitFor();
+    expect(await minutes.getAttribute('aria-invalid')).toBe('true');
+    expect(await seriousA11yViolations(admin)).toEqual([]);
+    await minutes.fill('10');
+
+    // The playbook: a hot lead's first action retitled; an empty title is named at its field.
+    await admin.getByRole('tab', { name: 'Playbook' }).click();
+    const first = admin.getByRole('group', { name: 'hot action 1' });
+    const title = first.getByLabel('Title');
+    await title.fill('');
+    await admin.getByRole('button', { name: 'Save playbook' }).click();
+    await admin
+      .getByRole('list', { name: 'Problems in the playbook' })
+      .getByText('playbook.hot[0].title')
+      .waitFor();
+    expect(await title.getAttribute('aria-invalid')).toBe('true');
+    await capture(admin, 'settings-playbook-problem');
+    expect(await seriousA11yViolations(admin)).toEqual([]);
+    await title.fill('Call within the hour');
+    await admin.getByRole('button', { name: 'Save playbook' }).click();
+    await admin.getByText('Saved.').waitFor();
+    const playbook = await server.api<{ playbook: { hot: { title: string }[] } }>('GET', '/settings/desk');
+    expect(playbook.playbook.hot[0]?.title).toBe('Call within the hour');
+    await capture(admin, 'settings-playbook');
+    await context.close();
+  });
+
+  it('lets an admin select leads in the table and assign them in one go', async () => {
+    const { context, page: admin } = await newPage();
+    await signIn(admin, 'admin@example.com');
+    await admin.getByRole('link', { name: 'Leads' }).first().click();
+    const table = admin.getByRole('table', { name: 'Leads' });
+    await table.getByText('Colin Cold').waitFor();
+    await table.getByRole('checkbox', { name: 'Select Colin Cold' }).check();
+    // The keyboard works too: a tick box takes the focus and Space toggles it.
+    const babbage = table.getByRole('checkbox', { name: 'Select Charles Babbage' });
+    await babbage.focus();
+    await admin.keyboard.press('Space');
+    expect(await babbage.isChecked()).toBe(true);
+    const bulk = admin.getByRole('region', { name: 'Bulk actions' });
+    await bulk.getByText('2 selected').waitFor();
+    await bulk.getByLabel('Owner').selectOption({ label: 'Rita Rep (rep)' });
+    await capture(admin, 'leads-bulk');
+    expect(await seriousA11yViolations(admin)).toEqual([]);
+    await bulk.getByRole('button', { name: 'Assign' }).click();
+    await admin.getByText('2 leads changed.').waitFor();
+    const users = await server.api<{ data: { id: string; email: string }[] }>('GET', '/users');
+    const rita = users.data.find((u) => u.email === 'rep@example.com')?.id;
+    const leads = await server.api<{ data: { name: string; ownerId: string | null }[] }>(
+      'GET',
+      '/leads?limit=100',
+    );
+    for (const name of ['Colin Cold', 'Charles Babbage']) {
+      expect(leads.data.find((l) => l.name === name)?.ownerId).toBe(rita);
+    }
+    expect(await table.getByRole('checkbox', { checked: true }).count()).toBe(0);
     await context.close();
   });
 
@@ -302,6 +377,44 @@ describe('the web app in Chromium', () => {
     await hooks.getByRole('button', { name: 'Show deliveries' }).click();
     await hooks.getByText('No deliveries yet.').waitFor();
     await capture(admin, 'settings-webhooks');
+    expect(await seriousA11yViolations(admin)).toEqual([]);
+
+    // A delivery that failed (nothing listens on port 9) is sent again from its log at once.
+    const created = await server.api<{ webhook: { id: string } }>('POST', '/webhooks', {
+      url: 'http://127.0.0.1:9/hearth-created',
+      events: ['lead.created'],
+    });
+    const hookId = created.webhook.id;
+    await server.api('POST', '/leads', { email: 'webhook.lead@example.org', name: 'Wendy Webhook' });
+    type Deliveries = { data: { id: number; state: string; attemptCount: number }[] };
+    const firstDelivery = async () =>
+      (await server.api<Deliveries>('GET', `/webhooks/${hookId}/deliveries`)).data[0];
+    await expect
+      .poll(async () => (await firstDelivery())?.attemptCount ?? 0, { timeout: 15_000 })
+      .toBeGreaterThan(0);
+    await admin.reload();
+    await admin.getByRole('tab', { name: 'Webhooks' }).click();
+    const card = admin.getByRole('listitem', { name: 'http://127.0.0.1:9/hearth-created' });
+    await card.getByRole('button', { name: 'Show deliveries' }).click();
+    const delivery = await firstDelivery();
+    expect(delivery?.state).toBe('pending');
+    const before = delivery?.attemptCount ?? 0;
+    await card
+      .getByText(/\d+ attempts?$/)
+      .first()
+      .waitFor();
+    await card.getByRole('button', { name: `Retry now, delivery ${delivery?.id}` }).click();
+    await expect
+      .poll(async () => (await firstDelivery())?.attemptCount ?? 0, { timeout: 15_000 })
+      .toBeGreaterThan(before);
+    const after = (await firstDelivery())?.attemptCount ?? 0;
+    await card.getByText(`${after} attempts`).waitFor({ timeout: 10_000 });
+    const audit = await server.api<{ data: { action: string; details: { deliveryId?: number } }[] }>(
+      'GET',
+      '/audit?action=webhook.delivery.retry',
+    );
+    expect(audit.data[0]?.details.deliveryId).toBe(delivery?.id);
+    await capture(admin, 'settings-webhook-retry');
     expect(await seriousA11yViolations(admin)).toEqual([]);
 
     // An automation with a mistake: the path is named; fixed, it is listed.

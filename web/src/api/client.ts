@@ -25,37 +25,53 @@ export function setCsrfToken(session: Session | null): void {
   csrfToken = session?.csrfToken ?? null;
 }
 
-/**
- * Calls the Hearth API with the session cookie (same origin). A body is sent as JSON; changes carry
- * the `X-CSRF-Token` header; an error answer becomes an `ApiError`.
- */
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+function send(method: string, path: string, body: unknown, accept: string): Promise<Response> {
+  const headers: Record<string, string> = { accept };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
-  const response = await fetch(`/api/v1${path}`, {
+  return fetch(`/api/v1${path}`, {
     method,
     headers,
     credentials: 'same-origin',
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
+}
+
+function apiError(response: Response, json: unknown): ApiError {
+  const error = (
+    json as
+      | { error?: { code?: string; message?: string; details?: { problems?: FieldProblem[] } } }
+      | undefined
+  )?.error;
+  return new ApiError(
+    response.status,
+    error?.code ?? 'error',
+    error?.message ?? response.statusText,
+    error?.details?.problems ?? [],
+  );
+}
+
+/**
+ * Calls the Hearth API with the session cookie (same origin). A body is sent as JSON; changes carry
+ * the `X-CSRF-Token` header; an error answer becomes an `ApiError`.
+ */
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await send(method, path, body, 'application/json');
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   const json: unknown = text ? JSON.parse(text) : undefined;
-  if (!response.ok) {
-    const error = (
-      json as
-        | { error?: { code?: string; message?: string; details?: { problems?: FieldProblem[] } } }
-        | undefined
-    )?.error;
-    throw new ApiError(
-      response.status,
-      error?.code ?? 'error',
-      error?.message ?? response.statusText,
-      error?.details?.problems ?? [],
-    );
-  }
+  if (!response.ok) throw apiError(response, json);
   return json as T;
+}
+
+/** The same for an answer that is a file (`POST /leads/export`'s CSV): its content as a Blob. */
+export async function apiFile(method: string, path: string, body: unknown, accept: string): Promise<Blob> {
+  const response = await send(method, path, body, accept);
+  if (!response.ok) {
+    const text = await response.text();
+    throw apiError(response, text ? JSON.parse(text) : undefined);
+  }
+  return response.blob();
 }
 
 /** A query string from the defined values only. */

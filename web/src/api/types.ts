@@ -50,6 +50,8 @@ export interface Lead {
   interest: number;
   temperature: Temperature;
   modelVersion: number;
+  /** The predicted chance (0–1) that the lead becomes a customer; null when no prediction is possible. */
+  probability?: number | null;
   nextBestActions?: NextBestAction[];
 }
 
@@ -140,7 +142,31 @@ export interface DeskSettings {
     keepExistingOwner: boolean;
   };
   lostFollowUp: { enabled: boolean; delayDays: number; taskTitle: string };
+  playbook: Record<PlaybookSituation, PlaybookEntry[]>;
 }
+
+/** The playbook's situations and action kinds (src/domain/desk/playbook.ts). */
+export const PLAYBOOK_SITUATIONS = ['cold', 'warm', 'hot', 'cool', 'lost_after_hot', 'customer'] as const;
+export type PlaybookSituation = (typeof PLAYBOOK_SITUATIONS)[number];
+export const ACTION_KINDS = [
+  'educate',
+  'personalise',
+  'offer',
+  'contact',
+  'assign',
+  're_engage',
+  'let_go',
+  'follow_up',
+  'appreciate',
+  'one_to_one',
+  'hold',
+] as const;
+export interface PlaybookEntry {
+  kind: (typeof ACTION_KINDS)[number];
+  title: string;
+  description: string;
+}
+export const TASK_KINDS = ['call', 'email', 'meeting', 'other'] as const;
 
 /** The outcomes a rep logs from the queue or the lead page (SPEC §2 Activity, call outcomes). */
 export const CALL_OUTCOMES = [

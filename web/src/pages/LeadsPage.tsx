@@ -1,5 +1,6 @@
 import {
   Anchor,
+  Checkbox,
   Group,
   Loader,
   NativeSelect,
@@ -15,6 +16,7 @@ import {
   type ColumnDef,
   flexRender,
   getCoreRowModel,
+  type RowSelectionState,
   type SortingState,
   useReactTable,
 } from '@tanstack/react-table';
@@ -25,6 +27,7 @@ import { Link, useSearchParams } from 'react-router';
 import { api, query } from '../api/client';
 import { LEAD_STATUSES, type Lead, type Page, TEMPERATURES } from '../api/types';
 import { useSession } from '../auth/session';
+import { BulkActions } from '../components/BulkActions';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { useOwnerName } from '../components/owners';
@@ -35,16 +38,39 @@ const ROW_HEIGHT = 44; // px
 // The fields the API sorts on (GET /api/v1/leads `sort`); the others are shown, not sorted.
 const SORTABLE = new Set(['name', 'lastActivityAt', 'createdAt']);
 
+const leadLabel = (lead: Lead) => lead.name ?? lead.email ?? 'Unnamed lead';
+/** The predicted chance to become a customer, as a whole percentage; "—" when there is none. */
+export const percentage = (probability: number | null | undefined): string =>
+  probability === null || probability === undefined ? '—' : `${Math.round(probability * 100)}%`;
+
 function useLeadColumns(): ColumnDef<Lead>[] {
   const ownerName = useOwnerName();
   return useMemo<ColumnDef<Lead>[]>(
     () => [
       {
+        id: 'select',
+        header: ({ table }) => (
+          <Checkbox
+            aria-label="Select all loaded leads"
+            checked={table.getIsAllRowsSelected()}
+            indeterminate={table.getIsSomeRowsSelected()}
+            onChange={table.getToggleAllRowsSelectedHandler()}
+          />
+        ),
+        cell: ({ row }) => (
+          <Checkbox
+            aria-label={`Select ${leadLabel(row.original)}`}
+            checked={row.getIsSelected()}
+            onChange={row.getToggleSelectedHandler()}
+          />
+        ),
+      },
+      {
         id: 'name',
         header: 'Lead',
         cell: ({ row }) => (
           <Anchor component={Link} to={`/leads/${row.original.id}`} truncate="end">
-            {row.original.name ?? row.original.email ?? 'Unnamed lead'}
+            {leadLabel(row.original)}
             {row.original.company ? ` · ${row.original.company}` : ''}
           </Anchor>
         ),
@@ -56,6 +82,7 @@ function useLeadColumns(): ColumnDef<Lead>[] {
       },
       { id: 'fit', header: 'Fit', cell: ({ row }) => Math.round(row.original.fit) },
       { id: 'interest', header: 'Interest', cell: ({ row }) => Math.round(row.original.interest) },
+      { id: 'probability', header: 'Probability', cell: ({ row }) => percentage(row.original.probability) },
       { id: 'owner', header: 'Owner', cell: ({ row }) => ownerName(row.original.ownerId) },
       { id: 'source', header: 'Source', cell: ({ row }) => row.original.source ?? '—' },
       {
@@ -117,13 +144,25 @@ export function LeadsPage() {
   });
   const rows = useMemo(() => leads.data?.pages.flatMap((p) => p.data) ?? [], [leads.data]);
 
+  // Selected rows by lead id: they stay selected as more pages load, and go when the filters change.
+  const [rowSelection, setRowSelection] = useState<RowSelectionState>({});
+  const filterKey = JSON.stringify(filters);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new filter is what clears the selection
+  useEffect(() => setRowSelection({}), [filterKey]);
+  const selectedIds = Object.keys(rowSelection).filter((id) => rowSelection[id]);
+  // What the last bulk action did; it outlives the selection it acted on.
+  const [notice, setNotice] = useState<string | null>(null);
+
   const columns = useLeadColumns();
   const table = useReactTable({
     data: rows,
     columns,
     getCoreRowModel: getCoreRowModel(),
+    getRowId: (lead) => lead.id,
+    enableRowSelection: true,
+    onRowSelectionChange: setRowSelection,
     manualSorting: true,
-    state: { sorting },
+    state: { sorting, rowSelection },
     onSortingChange: (updater) => {
       const next = typeof updater === 'function' ? updater(sorting) : updater;
       const first = next[0];
@@ -212,7 +251,22 @@ export function LeadsPage() {
         <>
           <Text size="sm" c="gray.8" aria-live="polite">
             {rows.length} lead{rows.length === 1 ? '' : 's'} loaded{hasNextPage ? ', more as you scroll' : ''}
+            {selectedIds.length === 0 ? '; tick rows to assign, change status or export them' : ''}
           </Text>
+          {selectedIds.length > 0 && (
+            <BulkActions
+              ids={selectedIds}
+              onDone={(message) => {
+                setNotice(message);
+                setRowSelection({});
+              }}
+            />
+          )}
+          {notice && (
+            <Text size="sm" role="status">
+              {notice}
+            </Text>
+          )}
           <div
             ref={scroller}
             className="leads-scroller"
@@ -262,7 +316,7 @@ export function LeadsPage() {
                     <tr
                       aria-rowindex={item.index + 2}
                       key={row.id}
-                      className="leads-grid leads-row"
+                      className={`leads-grid leads-row${row.getIsSelected() ? ' leads-row-selected' : ''}`}
                       style={{ height: item.size, transform: `translateY(${item.start}px)` }}
                     >
                       {row.getVisibleCells().map((cell) => (

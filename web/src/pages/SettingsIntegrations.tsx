@@ -18,14 +18,39 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { format } from 'date-fns';
 import { type FormEvent, useState } from 'react';
-import { ApiError, api, type FieldProblem } from '../api/client';
+import { ApiError, api, type FieldProblem, query } from '../api/client';
+import type { Page } from '../api/types';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { ScrollBox } from '../components/ScrollBox';
 
 const when = (iso: string | null | undefined) => (iso ? format(new Date(iso), 'd MMM yyyy HH:mm') : '—');
+const DELIVERIES_PAGE = 50;
+const RUNS_PAGE = 20;
+
+/** "Show older …" under a log read a page at a time with the API's cursor. */
+function OlderButton({
+  label,
+  hasNextPage,
+  isFetchingNextPage,
+  fetchNextPage,
+}: {
+  label: string;
+  hasNextPage: boolean;
+  isFetchingNextPage: boolean;
+  fetchNextPage: () => unknown;
+}) {
+  if (!hasNextPage) return null;
+  return (
+    <Group>
+      <Button size="xs" variant="default" loading={isFetchingNextPage} onClick={() => void fetchNextPage()}>
+        {label}
+      </Button>
+    </Group>
+  );
+}
 
 /** A secret shown once, right after it was made, with a copy button. */
 function SecretOnce({ title, secret, onDone }: { title: string; secret: string; onDone: () => void }) {
@@ -268,12 +293,24 @@ interface Delivery {
   attempts: { attemptedAt: string; statusCode: number | null; error: string | null; durationMs: number }[];
 }
 
+// A pending delivery that has failed once can be sent now; one never tried goes out on its own.
+const retriable = (d: Delivery) => d.state === 'failed' || (d.state === 'pending' && d.attemptCount > 0);
+
 function Deliveries({ webhook }: { webhook: Webhook }) {
   const client = useQueryClient();
   const key = ['webhooks', webhook.id, 'deliveries'];
-  const deliveries = useQuery({
+  const deliveries = useInfiniteQuery({
     queryKey: key,
-    queryFn: () => api<{ data: Delivery[] }>('GET', `/webhooks/${webhook.id}/deliveries?limit=50`),
+    queryFn: ({ pageParam }) =>
+      api<Page<Delivery>>(
+        'GET',
+        `/webhooks/${webhook.id}/deliveries${query({ limit: DELIVERIES_PAGE, cursor: pageParam })}`,
+      ),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+    // While something is on its way, the log follows it.
+    refetchInterval: (q) =>
+      q.state.data?.pages.some((p) => p.data.some((d) => d.state === 'pending')) ? 2000 : false,
   });
   const retry = useMutation({
     mutationFn: (id: number) => api<Delivery>('POST', `/webhooks/${webhook.id}/deliveries/${id}/retry`),
@@ -281,7 +318,8 @@ function Deliveries({ webhook }: { webhook: Webhook }) {
   });
   if (deliveries.isPending) return <Loader size="sm" aria-label="Loading deliveries" />;
   if (deliveries.isError) return <ErrorNotice error={deliveries.error} />;
-  if (deliveries.data.data.length === 0) return <Text size="sm">No deliveries yet.</Text>;
+  const rows = deliveries.data.pages.flatMap((p) => p.data);
+  if (rows.length === 0) return <Text size="sm">No deliveries yet.</Text>;
   return (
     <Stack gap="xs">
       {retry.isError && <ErrorNotice error={retry.error} />}
@@ -298,11 +336,14 @@ function Deliveries({ webhook }: { webhook: Webhook }) {
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {deliveries.data.data.map((d) => (
+            {rows.map((d) => (
               <Table.Tr key={d.id}>
                 <Table.Td>{d.event}</Table.Td>
                 <Table.Td>{d.state}</Table.Td>
                 <Table.Td>
+                  <Text size="sm" fw={600}>
+                    {d.attemptCount} {d.attemptCount === 1 ? 'attempt' : 'attempts'}
+                  </Text>
                   <List size="sm">
                     {d.attempts.map((a) => (
                       <List.Item key={a.attemptedAt}>
@@ -316,15 +357,15 @@ function Deliveries({ webhook }: { webhook: Webhook }) {
                 <Table.Td>{when(d.createdAt)}</Table.Td>
                 <Table.Td>{d.deliveredAt ? when(d.deliveredAt) : when(d.nextAttemptAt)}</Table.Td>
                 <Table.Td>
-                  {d.state === 'failed' && (
+                  {retriable(d) && (
                     <Button
                       size="xs"
                       variant="default"
                       loading={retry.isPending && retry.variables === d.id}
                       onClick={() => retry.mutate(d.id)}
-                      aria-label={`Retry delivery ${d.id}`}
+                      aria-label={`${d.state === 'failed' ? 'Retry' : 'Retry now'}, delivery ${d.id}`}
                     >
-                      Retry
+                      {d.state === 'failed' ? 'Retry' : 'Retry now'}
                     </Button>
                   )}
                 </Table.Td>
@@ -333,6 +374,7 @@ function Deliveries({ webhook }: { webhook: Webhook }) {
           </Table.Tbody>
         </Table>
       </ScrollBox>
+      <OlderButton label="Show older deliveries" {...deliveries} />
     </Stack>
   );
 }
@@ -594,38 +636,48 @@ function AutomationEditor({ editing, onDone }: { editing: Automation | null; onD
 }
 
 function Runs({ automation }: { automation: Automation }) {
-  const runs = useQuery({
+  const runs = useInfiniteQuery({
     queryKey: ['automations', automation.id, 'runs'],
-    queryFn: () => api<{ data: AutomationRun[] }>('GET', `/automations/${automation.id}/runs?limit=20`),
+    queryFn: ({ pageParam }) =>
+      api<Page<AutomationRun>>(
+        'GET',
+        `/automations/${automation.id}/runs${query({ limit: RUNS_PAGE, cursor: pageParam })}`,
+      ),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
   });
   if (runs.isPending) return <Loader size="sm" aria-label="Loading runs" />;
   if (runs.isError) return <ErrorNotice error={runs.error} />;
-  if (runs.data.data.length === 0) return <Text size="sm">It has not run yet.</Text>;
+  const rows = runs.data.pages.flatMap((p) => p.data);
+  if (rows.length === 0) return <Text size="sm">It has not run yet.</Text>;
   return (
-    <ScrollBox label={`Runs of ${automation.name}`} minWidth={560}>
-      <Table aria-label={`Runs of ${automation.name}`}>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>When</Table.Th>
-            <Table.Th>Signal</Table.Th>
-            <Table.Th>Outcome</Table.Th>
-            <Table.Th>Detail</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {runs.data.data.map((r) => (
-            <Table.Tr key={r.id}>
-              <Table.Td>{when(r.at)}</Table.Td>
-              <Table.Td>{r.signalType}</Table.Td>
-              <Table.Td>{r.outcome}</Table.Td>
-              <Table.Td>
-                <Code>{JSON.stringify(r.detail)}</Code>
-              </Table.Td>
+    <Stack gap="xs">
+      <ScrollBox label={`Runs of ${automation.name}`} minWidth={560}>
+        <Table aria-label={`Runs of ${automation.name}`}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>When</Table.Th>
+              <Table.Th>Signal</Table.Th>
+              <Table.Th>Outcome</Table.Th>
+              <Table.Th>Detail</Table.Th>
             </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </ScrollBox>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map((r) => (
+              <Table.Tr key={r.id}>
+                <Table.Td>{when(r.at)}</Table.Td>
+                <Table.Td>{r.signalType}</Table.Td>
+                <Table.Td>{r.outcome}</Table.Td>
+                <Table.Td>
+                  <Code>{JSON.stringify(r.detail)}</Code>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </ScrollBox>
+      <OlderButton label="Show older runs" {...runs} />
+    </Stack>
   );
 }
 
