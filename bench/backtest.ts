@@ -7,6 +7,7 @@
  * Runs on a fresh in-memory embedded database, or on DATABASE_URL (which it fills with test data:
  * give it an empty database). docs/backtest.md records the figures.
  */
+import os from 'node:os';
 import { sql } from 'kysely';
 import { runBacktest } from '../src/app/backtest/backtest-service.js';
 import { loadConfig } from '../src/config.js';
@@ -55,6 +56,7 @@ await sql`analyze`.execute(db);
 console.log(`generated ${leads} leads × ${perLead} events in ${seconds(started)} s`);
 
 started = performance.now();
+const cpu = process.cpuUsage();
 let last = 0;
 const report = await runBacktest(
   app.ctx,
@@ -68,8 +70,17 @@ const report = await runBacktest(
     },
   },
 );
+const used = process.cpuUsage(cpu);
 console.log(
   `backtest of ${report.leads} leads (${leads * perLead} events, two models each): ${seconds(started)} s on ${url ? 'PostgreSQL' : 'PGlite'}`,
+);
+// CPU time of this process (with PGlite: the database's worker thread too), which the machine's
+// other load affects far less than the elapsed time.
+console.log(
+  `CPU: ${((used.user + used.system) / 1e6).toFixed(1)} s; load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
 );
 console.log(
   JSON.stringify({ byTemperature: report.byTemperature, auc: report.auc, moved: report.changedVsActive }),

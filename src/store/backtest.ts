@@ -1,10 +1,8 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { ActivityEvent } from '../domain/event.js';
 import type { Lead, LeadStatus } from '../domain/lead.js';
-import type { ScoreState, UserCriterion } from '../domain/scoring/index.js';
-import { toEvent } from './events.js';
+import type { ScorableEvent, ScoreState, UserCriterion } from '../domain/scoring/index.js';
 import { toLead } from './leads.js';
-import type { Database, EventRow, LeadRow } from './schema.js';
+import type { Database, LeadRow } from './schema.js';
 
 /** A lead with a known outcome: its latest decision (a status change to customer or lost). */
 export interface DecidedLead {
@@ -17,10 +15,18 @@ export interface DecidedLead {
   readonly criteria: readonly UserCriterion[];
 }
 
+/** An event as a backtest reads it: what scoring matches on, and its lead. */
+export interface BacktestEvent extends ScorableEvent {
+  readonly leadId: string;
+  /** `occurredAt` in microseconds since the epoch, exact: the keyset key. */
+  readonly occurredUs: number;
+}
+
 /** Where a keyset page of events ends: the last (lead id, occurred at, id) read. */
 export interface EventKey {
   readonly leadId: string;
-  readonly occurredAt: Date;
+  /** Microseconds since the epoch: a timestamp written in SQL can be finer than a Date. */
+  readonly occurredUs: number;
   readonly id: number;
 }
 
@@ -41,7 +47,7 @@ export interface BacktestStore {
     leads: readonly { readonly leadId: string; readonly before: Date }[],
     after: EventKey | null,
     limit: number,
-  ): Promise<ActivityEvent[]>;
+  ): Promise<BacktestEvent[]>;
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -79,27 +85,48 @@ export function backtestStore(db: Db): BacktestStore {
     },
     eventsBefore: async (leads, after, limit) => {
       if (leads.length === 0) return [];
-      const result = await sql<EventRow>`
-        select e.* from events e
-        join unnest(
+      // Only the columns scoring reads, the time as an integer (no timestamp text to parse), and
+      // one index range per lead (`events_lead_time`): `offset 0` keeps the planner from
+      // flattening the lateral into a hash join over the whole events table, which it preferred
+      // on both databases and which made every page cost as much as all events together.
+      const resume =
+        after === null
+          ? { leads: sql`true`, events: sql`true` }
+          : {
+              leads: sql`d.lead_id >= ${after.leadId}::uuid`,
+              events: sql`(d.lead_id <> ${after.leadId}::uuid or (e.occurred_at, e.id) >
+                (timestamptz 'epoch' + ${after.occurredUs}::int8 * interval '1 microsecond', ${after.id}::int8))`,
+            };
+      const result = await sql<{
+        id: number;
+        lead_id: string;
+        type: string;
+        occurred_us: number;
+        properties: Record<string, unknown>;
+      }>`
+        select e.id, d.lead_id, e.type, e.properties,
+          (extract(epoch from e.occurred_at) * 1000000)::int8 as occurred_us
+        from unnest(
           ${leads.map((l) => l.leadId)}::uuid[],
           ${leads.map((l) => l.before.toISOString())}::timestamptz[]
-        ) as d(lead_id, before) on e.lead_id = d.lead_id and e.occurred_at < d.before
-        where ${
-          after === null
-            ? sql`true`
-            : sql`(e.lead_id, e.occurred_at, e.id) > (${after.leadId}::uuid, ${after.occurredAt.toISOString()}::timestamptz, ${after.id}::int8)`
-        }
-        order by e.lead_id, e.occurred_at, e.id
+        ) as d(lead_id, before)
+        cross join lateral (
+          select e.id, e.type, e.properties, e.occurred_at from events e
+          where e.lead_id = d.lead_id and e.occurred_at < d.before and ${resume.events}
+          offset 0
+        ) e
+        where ${resume.leads}
+        order by d.lead_id, e.occurred_at, e.id
         limit ${limit}`.execute(db);
-      return result.rows.map((row) =>
-        toEvent({
-          ...row,
-          id: Number(row.id),
-          occurred_at: new Date(row.occurred_at),
-          received_at: new Date(row.received_at),
-        }),
-      );
+      return result.rows.map((row) => ({
+        id: row.id,
+        leadId: row.lead_id,
+        type: row.type,
+        // A Date holds whole milliseconds, as the timestamp parser would give.
+        occurredAt: new Date(Math.floor(row.occurred_us / 1000)),
+        occurredUs: row.occurred_us,
+        properties: row.properties,
+      }));
     },
   };
 }

@@ -20,6 +20,11 @@ export interface ScoredRow {
   readonly temperatureSince: Date | null;
   /** When the stored temperature was computed (null for rows never scored). */
   readonly scoredAt: Date | null;
+  /**
+   * The instant of the lead's latest stored transition (null for none). Read by
+   * `lockForScoring` only; undefined elsewhere.
+   */
+  readonly lastTransitionAt?: Date | null;
 }
 
 /** What a scoring write stores for one lead: the state and the columns derived from it. */
@@ -73,13 +78,14 @@ export interface ScoringStore {
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-function toScoredRow(row: LeadRow): ScoredRow {
+function toScoredRow(row: LeadRow & { last_transition_at?: Date | null }): ScoredRow {
   return {
     lead: toLead(row),
     state: (row.score_state as ScoreState | null) ?? null,
     temperature: row.temperature,
     temperatureSince: row.temperature_since,
     scoredAt: row.scored_at,
+    ...(row.last_transition_at === undefined ? {} : { lastTransitionAt: row.last_transition_at }),
   };
 }
 
@@ -99,7 +105,15 @@ export function scoringStore(db: Db): ScoringStore {
       if (leadIds.length === 0) return new Map();
       const rows = await db
         .selectFrom('leads')
-        .selectAll()
+        .selectAll('leads')
+        // One index probe per lead (lead_transitions_lead_at): new transitions go after it.
+        .select((eb) =>
+          eb
+            .selectFrom('lead_transitions')
+            .select((t) => t.fn.max('lead_transitions.at').as('at'))
+            .whereRef('lead_transitions.lead_id', '=', 'leads.id')
+            .as('last_transition_at'),
+        )
         .where('id', 'in', [...new Set(leadIds)])
         .orderBy('id')
         .forNoKeyUpdate()

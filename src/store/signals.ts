@@ -35,12 +35,14 @@ export function signalStore(db: Kysely<Database> | Transaction<Database>): Signa
     lead_id: string | null;
     payload: Record<string, unknown>;
     occurred_at: Date;
+    created_at: Date;
   }): Signal => ({
     id: r.id,
     type: r.type as SignalType,
     leadId: r.lead_id,
     payload: r.payload,
     occurredAt: r.occurred_at,
+    recordedAt: r.created_at,
   });
   return {
     emit: async (signals, now) => {
@@ -68,7 +70,7 @@ export function signalStore(db: Kysely<Database> | Transaction<Database>): Signa
       (
         await db
           .selectFrom('signals')
-          .select(['id', 'type', 'lead_id', 'payload', 'occurred_at'])
+          .select(['id', 'type', 'lead_id', 'payload', 'occurred_at', 'created_at'])
           .where('dispatched_at', 'is', null)
           .orderBy('id')
           .limit(limit)
@@ -101,7 +103,7 @@ export function signalStore(db: Kysely<Database> | Transaction<Database>): Signa
       (
         await db
           .selectFrom('signals')
-          .select(['id', 'type', 'lead_id', 'payload', 'occurred_at'])
+          .select(['id', 'type', 'lead_id', 'payload', 'occurred_at', 'created_at'])
           .where('lead_id', '=', leadId)
           .orderBy('id')
           .execute()

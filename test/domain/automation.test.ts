@@ -56,6 +56,7 @@ const signal = (type: Signal['type'], payload: Record<string, unknown>, id = 7):
   leadId: lead().id,
   payload,
   occurredAt: NOW,
+  recordedAt: NOW,
 });
 
 const valid = {

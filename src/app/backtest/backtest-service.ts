@@ -8,9 +8,14 @@ import {
   summarise,
 } from '../../domain/backtest/index.js';
 import { HearthError } from '../../domain/errors.js';
-import type { ActivityEvent } from '../../domain/event.js';
-import { recompute, type ScoringModel, type TemperatureReading } from '../../domain/scoring/index.js';
-import type { DecidedLead, EventKey } from '../../store/backtest.js';
+import type { Lead } from '../../domain/lead.js';
+import {
+  readingAsOf,
+  type ScoringModel,
+  temperatureAsOf,
+  type UserCriterion,
+} from '../../domain/scoring/index.js';
+import type { BacktestEvent, DecidedLead, EventKey } from '../../store/backtest.js';
 import type { AppContext } from '../context.js';
 import { checkModel } from '../scoring/model-lifecycle.js';
 
@@ -105,23 +110,20 @@ async function chosenModel(
  * The lead as of its decision: its fields as stored now (there is no field history) with the
  * status it had before the decision, and only the rep criteria set before it.
  */
-function scoreAsOfDecision(
-  decided: DecidedLead,
-  events: readonly ActivityEvent[],
-  model: ScoringModel,
-): TemperatureReading {
+function asOfDecision(decided: DecidedLead): { lead: Lead; criteria: readonly UserCriterion[] } {
   const atMs = decided.decidedAt.getTime();
-  const lead = { ...decided.lead, status: decided.statusBefore };
-  const criteria = decided.criteria.filter((c) => c.atMs < atMs);
-  return recompute(lead, events, criteria, model, decided.decidedAt).reading;
+  return {
+    lead: { ...decided.lead, status: decided.statusBefore },
+    criteria: decided.criteria.filter((c) => c.atMs < atMs),
+  };
 }
 
 /** The events of a page of leads, each lead's before its decision, read in keyset pages. */
 async function eventsOfPage(
   ctx: AppContext,
   page: readonly DecidedLead[],
-): Promise<Map<string, ActivityEvent[]>> {
-  const byLead = new Map<string, ActivityEvent[]>(page.map((d) => [d.lead.id, []]));
+): Promise<Map<string, BacktestEvent[]>> {
+  const byLead = new Map<string, BacktestEvent[]>(page.map((d) => [d.lead.id, []]));
   const leads = page.map((d) => ({ leadId: d.lead.id, before: d.decidedAt }));
   let after: EventKey | null = null;
   for (;;) {
@@ -129,7 +131,7 @@ async function eventsOfPage(
     for (const event of events) byLead.get(event.leadId)?.push(event);
     const last = events.at(-1);
     if (!last || events.length < EVENT_PAGE) return byLead;
-    after = { leadId: last.leadId, occurredAt: last.occurredAt, id: last.id };
+    after = { leadId: last.leadId, occurredUs: last.occurredUs, id: last.id };
   }
 }
 
@@ -156,7 +158,7 @@ export async function runBacktest(
     const page = await ctx.store.backtest.decidedAfter(afterId, LEAD_PAGE);
     return {
       page,
-      events: page.length === 0 ? new Map<string, ActivityEvent[]>() : await eventsOfPage(ctx, page),
+      events: page.length === 0 ? new Map<string, BacktestEvent[]>() : await eventsOfPage(ctx, page),
     };
   };
   let next = fetchPage(null);
@@ -168,10 +170,11 @@ export async function runBacktest(
     next.catch(() => undefined);
     for (const decided of page) {
       const history = events.get(decided.lead.id) ?? [];
-      const reading = scoreAsOfDecision(decided, history, model);
+      const { lead, criteria } = asOfDecision(decided);
+      const reading = readingAsOf(lead, history, criteria, model, decided.decidedAt);
       const activeTemperature = sameAsActive
         ? reading.temperature
-        : scoreAsOfDecision(decided, history, active).temperature;
+        : temperatureAsOf(lead, history, criteria, active, decided.decidedAt).temperature;
       observations.push({
         won: decided.outcome === 'customer',
         fit: reading.fit,

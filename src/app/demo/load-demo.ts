@@ -28,9 +28,9 @@ const STARTED_KEY = 'demo.started';
 const PROGRESS_KEY = 'demo.progress';
 const LOADED_KEY = 'demo.loaded';
 
-// Events that can turn a lead hot are ingested at their own instant, so that the transition (stamped
-// with the ingest clock) and the speed-to-lead clock it starts carry their true time; the rest are
-// ingested at the end of their hour. A call needs no stop of its own: it stops a clock at its own
+// Events that can turn a lead hot are ingested at their own instant, so that the speed-to-lead
+// clock they start (from when Hearth learned of the event) carries their true time; the rest are
+// ingested at the end of their hour (their transitions carry their own time either way). A call needs no stop of its own: it stops a clock at its own
 // `occurredAt`, and the desk looks for calls made before it handed the lead over.
 const SHARP_EVENTS = new Set(['form_submit', 'demo_request', 'trial_start']);
 

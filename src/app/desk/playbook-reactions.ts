@@ -25,14 +25,22 @@ export async function runPlaybook(
   if (signal.leadId === null) return;
   switch (signal.type) {
     case 'lead.temperature_changed': {
-      const { to, from, transitionId, at } = signal.payload as {
+      const { to, from, transitionId, at, cause } = signal.payload as {
         to: string;
         from: string;
         transitionId: number;
         at: string;
+        cause: { kind: string };
       };
-      if (to === 'hot' && from !== 'hot')
-        await handOver(store, signal.leadId, transitionId, new Date(at), settings, now);
+      if (to === 'hot' && from !== 'hot') {
+        const turn = {
+          transitionId,
+          at: new Date(at),
+          recordedAt: signal.recordedAt,
+          byEvent: cause.kind === 'event',
+        };
+        await handOver(store, signal.leadId, turn, settings, now);
+      }
       return;
     }
     case 'lead.status_changed': {
@@ -51,25 +59,49 @@ async function lockLead(store: Store, leadId: string): Promise<Lead | undefined>
   return (await store.scoring.lockForScoring([leadId])).get(leadId)?.lead;
 }
 
-/** Hands a lead that just turned hot to sales: an owner, a task, a running clock. */
+/** A lead's turn to hot, as the desk hears of it. */
+interface HotTurn {
+  readonly transitionId: number;
+  /** When the lead turned hot: an event's time, or the instant a window opened. */
+  readonly at: Date;
+  /** When Hearth stored the turn. */
+  readonly recordedAt: Date;
+  /** Caused by an event (rather than computed by Hearth: a window, a rep's answer, an edit). */
+  readonly byEvent: boolean;
+}
+
+/**
+ * Hands a lead that just turned hot to sales: an owner, a task, a running clock.
+ *
+ * The clock measures the desk from when Hearth knew (docs/lead-desk.md, "Turns to hot learned
+ * late"): from when an event's turn was stored — its `occurredAt` may be earlier (a retried form
+ * webhook, a sync) — and from the instant itself for a turn Hearth computes on its own. A turn
+ * stored more than the SLA after it happened (an import of history) is history: handed over only
+ * when it is still the lead's latest transition (the lead is hot now), with the clock from when it
+ * was stored; otherwise nothing is done — a contact-now task for a heat long gone would be noise,
+ * and a breach blamed on a rep for time before Hearth knew.
+ */
 async function handOver(
   store: Store,
   leadId: string,
-  transitionId: number,
-  hotAt: Date,
+  turn: HotTurn,
   settings: DeskSettings,
   now: Date,
 ): Promise<void> {
   const lead = await lockLead(store, leadId);
   // Won, lost and disqualified leads are not in the hot queue (SPEC §2 Lead status).
   if (lead?.status !== 'open') return;
+  const learnedLate =
+    turn.recordedAt.getTime() - turn.at.getTime() > settings.speedToLead.slaMinutes * MINUTE_MS;
+  if (learnedLate && (await store.scoring.transitionsOf(leadId)).at(-1)?.id !== turn.transitionId) return;
+  const startedAt = turn.byEvent || learnedLate ? turn.recordedAt : turn.at;
   const ownerId = await assignOwner(store, lead, settings, now);
   if (!settings.speedToLead.enabled) return;
   const timer = await store.desk.startTimer({
     leadId,
-    transitionId,
-    startedAt: hotAt,
-    dueAt: new Date(hotAt.getTime() + settings.speedToLead.slaMinutes * MINUTE_MS),
+    transitionId: turn.transitionId,
+    startedAt,
+    dueAt: new Date(startedAt.getTime() + settings.speedToLead.slaMinutes * MINUTE_MS),
     ownerId,
   });
   // Already running from an earlier turn to hot that nobody answered: that clock keeps going.
@@ -91,7 +123,7 @@ async function handOver(
   await store.signals.emit([taskCreated(task)], now);
   // A rep quick enough to call before this ran (the dispatcher follows the change by moments)
   // has already touched the lead: that call stops the clock.
-  const early = await store.desk.firstEventSince(leadId, settings.speedToLead.touchEvents, hotAt);
+  const early = await store.desk.firstEventSince(leadId, settings.speedToLead.touchEvents, startedAt);
   if (early) await completeTouchedTasks(store, await store.desk.recordTouches([early]));
 }
 

@@ -2,9 +2,11 @@ import type { ActivityEvent } from '../../domain/event.js';
 import type { Lead } from '../../domain/lead.js';
 import {
   emptyState,
+  eventTransitions,
   interestKeys,
   leadChanged,
   nextScheduledChange,
+  type RecordedHistory,
   recompute,
   type ScoreState,
   type ScoringModel,
@@ -45,7 +47,11 @@ export async function currentState(
   return recompute(lead, await store.scoring.eventsInOrder(lead.id), stored.criteria, model, now).state;
 }
 
-/** The stored columns for a state read at `now`. */
+/**
+ * The stored columns for a state read at `now`. `history` says how far the lead's stored
+ * transitions go when that is before `now` (`through`: the sweeper records the rest, from there)
+ * and the instant of the latest one stored with this update (`changedAt`).
+ */
 export function scoreUpdate(
   lead: Lead,
   state: ScoreState,
@@ -53,16 +59,19 @@ export function scoreUpdate(
   model: ScoringModel,
   now: Date,
   previous: { temperature: Temperature; since: Date | null },
+  history: { through?: Date; changedAt?: Date } = {},
 ): ScoreUpdate {
+  const through = history.through ?? now;
   return {
     leadId: lead.id,
     state,
     fit: reading.fit,
     temperature: reading.temperature,
     temperatureSince:
-      previous.temperature === reading.temperature && previous.since !== null ? previous.since : now,
-    nextChangeAt: nextScheduledChange(state, lead, model, now)?.at ?? null,
-    scoredAt: now,
+      history.changedAt ??
+      (previous.temperature === reading.temperature && previous.since !== null ? previous.since : now),
+    nextChangeAt: nextScheduledChange(state, lead, model, through)?.at ?? null,
+    scoredAt: through,
     interestKeys: interestKeys(state, model),
   };
 }
@@ -72,6 +81,15 @@ export function scoreUpdate(
  * id order), folds each lead's new events in (occurredAt, id) order, recomputes from history
  * when the domain asks, and writes states and transitions in one statement each. Returns each
  * lead's temperature now.
+ *
+ * Transitions are stamped when they happened, not when they were computed (docs/scoring.md,
+ * "When a transition is stamped"): each event's at its `occurredAt`, after the changes the lead
+ * went through by itself before it — so an import of history yields the lead's temperature
+ * history as it was. The changes after the last event are the sweeper's: `scored_at` is left at
+ * the last event's stamp and `next_change_at` at the next change after it, so the sweeper stores
+ * them at their instants (at once if they are past), unless the lead's next batch of history
+ * comes first. A lead's history only grows forward: a late event's change is stamped no earlier
+ * than the lead's latest transition. The stored temperature is the one at `now`.
  */
 export async function scoreNewEvents(
   store: Store,
@@ -102,35 +120,56 @@ export async function scoreNewEvents(
       continue;
     }
     let state = row.state ?? emptyState(model);
-    let reading: TemperatureReading | null = null;
+    let recorded: RecordedHistory = {
+      through: row.scoredAt,
+      lastTransitionAt: row.lastTransitionAt ?? null,
+    };
+    const own: Transition[] = [];
     for (const event of events) {
-      const result = scoreEvent(state, event, lead, model, now);
+      const result = scoreEvent(state, event, lead, model, now, recorded);
       if (result.kind === 'scored') {
         state = result.state;
-        reading = result.reading;
-        if (result.transition) transitions.push({ leadId, transition: result.transition });
+        recorded = result.recorded;
+        own.push(...result.transitions);
         continue;
       }
       // Too late for the incremental path, or a state from another model: rebuild from the whole
-      // history, which already holds this batch's events.
-      const before =
-        state.modelVersion === model.version
-          ? temperatureAt(state, lead, model, now)
-          : { temperature: row.temperature, suggestLetGo: false };
+      // history, which already holds this batch's events (so the change is stamped no earlier
+      // than the newest of them).
       const rebuilt = recompute(lead, await store.scoring.eventsInOrder(leadId), state.criteria, model, now);
+      const newest = events.at(-1) as ActivityEvent;
+      const stamped = eventTransitions(
+        state,
+        rebuilt.state,
+        lead,
+        model,
+        new Date(Math.max(newest.occurredAt.getTime(), rebuilt.state.head.atMs ?? 0)),
+        now,
+        recorded,
+        { kind: 'event', eventId: event.id },
+        { temperature: row.temperature, suggestLetGo: false },
+      );
       state = rebuilt.state;
-      reading = rebuilt.reading;
-      const transition = transitionBetween(before, reading, now, { kind: 'event', eventId: event.id });
-      if (transition) transitions.push({ leadId, transition });
+      recorded = stamped.recorded;
+      own.push(...stamped.transitions);
       break;
     }
-    const final = reading ?? temperatureAt(state, lead, model, now);
+    const final = temperatureAt(state, lead, model, now);
     temperatures.set(leadId, final.temperature);
+    for (const transition of own) transitions.push({ leadId, transition });
     updates.push(
-      scoreUpdate(lead, state, final, model, now, {
-        temperature: row.temperature,
-        since: row.temperatureSince,
-      }),
+      scoreUpdate(
+        lead,
+        state,
+        final,
+        model,
+        now,
+        { temperature: row.temperature, since: row.temperatureSince },
+        {
+          ...(recorded.through === null ? {} : { through: recorded.through }),
+          ...(own.length === 0 ? {} : { changedAt: (own.at(-1) as Transition).at }),
+        },
+      ),
     );
   }
   await store.scoring.save(updates);

@@ -26,4 +26,9 @@ export interface NewSignal {
 export interface Signal extends NewSignal {
   /** Increases with every signal; for one lead, in the order its changes committed. */
   readonly id: number;
+  /**
+   * When Hearth stored the change: `occurredAt` can be much earlier (an event's transition is
+   * stamped at the event's time, and an import brings history).
+   */
+  readonly recordedAt: Date;
 }

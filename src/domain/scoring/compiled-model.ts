@@ -61,8 +61,11 @@ export function leadReader(lead: Lead): ValueReader {
   };
 }
 
+/** What matching reads of an event: a backtest reads only these columns. */
+export type ScorableEvent = Pick<ActivityEvent, 'id' | 'type' | 'occurredAt' | 'properties'>;
+
 /** Reads event properties by path: `url`, `answers.budget`. */
-export function eventReader(event: ActivityEvent): ValueReader {
+export function eventReader(event: Pick<ActivityEvent, 'properties'>): ValueReader {
   return (path) => readPath(event.properties, path);
 }
 
@@ -145,15 +148,21 @@ export function compiledModel(model: ScoringModel): CompiledModel {
  *
  * @example matchEvent(compiledModel(b2bModel), event) // { rules: ['page_view'], marks: [] , …}
  */
-export function matchEvent(model: CompiledModel, event: ActivityEvent): EventMatch {
+export function matchEvent(model: CompiledModel, event: ScorableEvent): EventMatch {
   const read = eventReader(event);
   const atMs = event.occurredAt.getTime();
-  const matching = (list: readonly EventMatcher[] | undefined) =>
-    (list ?? []).filter((m) => m.where === null || m.where.holds(read, atMs)).map((m) => m.id);
   return {
     eventId: event.id,
     atMs,
-    rules: matching(model.interestByType.get(event.type)),
-    marks: matching(model.markersByType.get(event.type)),
+    rules: matching(model.interestByType.get(event.type), read, atMs),
+    marks: matching(model.markersByType.get(event.type), read, atMs),
   };
+}
+
+// A plain loop: this runs for every event of every lead in a backtest.
+function matching(list: readonly EventMatcher[] | undefined, read: ValueReader, atMs: number): string[] {
+  const ids: string[] = [];
+  if (list === undefined) return ids;
+  for (const m of list) if (m.where === null || m.where.holds(read, atMs)) ids.push(m.id);
+  return ids;
 }

@@ -6,7 +6,8 @@
  * The calls the rest of Hearth makes:
  * - `validateModel(doc)` at the edge (CLI, HTTP) before a model is stored or published;
  * - `scoreEvent(state, event, lead, model, now)` per stored event, in the ingest transaction;
- * - `recompute(lead, events, criteria, model, now)` when `scoreEvent` asks, after a merge, in backtests;
+ * - `recompute(lead, events, criteria, model, now)` when `scoreEvent` asks, after a merge;
+ * - `readingAsOf(lead, events, criteria, model, at)` in backtests (the reading of a recompute, cheaper);
  * - `rescoreForModel(...)` for each lead when a model is published;
  * - `setCriterion(...)` when a rep sets a qualification criterion; `leadChanged(...)` after an edit;
  * - `temperatureAt(...)` for reads, `nextScheduledChange(...)` / `transitionsBetween(...)` for the sweeper;
@@ -14,6 +15,7 @@
  */
 
 export { apportion } from './apportion.js';
+export type { ScorableEvent } from './compiled-model.js';
 export { type Check, type Explanation, explain, type InterestContribution } from './explain.js';
 export { type FitContribution, type FitScore, fitScore } from './fit.js';
 export { type InterestKeys, interestKeys, valueFromKey } from './hot-list.js';
@@ -31,12 +33,17 @@ export {
 export {
   type CriterionChange,
   type EventContribution,
+  eventTransitions,
   leadChanged,
+  NOTHING_RECORDED,
+  type RecordedHistory,
+  readingAsOf,
   recompute,
   rescoreForModel,
   type ScoreEventResult,
   scoreEvent,
   setCriterion,
+  temperatureAsOf,
 } from './score.js';
 export { type Clamp, reportedScore } from './score-scale.js';
 export { ALLOWED_LATENESS_MS, emptyState, type ScoreState, type UserCriterion } from './state.js';
@@ -44,6 +51,7 @@ export {
   type HotReason,
   nextScheduledChange,
   type ScheduledChange,
+  type TemperatureOnly,
   type TemperatureReading,
   type Transition,
   type TransitionCause,

@@ -32,10 +32,19 @@ export function decayGroups(groups: GroupValues, model: ScoringModel, elapsedMs:
 
 /** The unclamped, unrounded interest `elapsedMs` after the anchor, summed in a fixed group order. */
 export function rawInterest(groups: GroupValues, model: ScoringModel, elapsedMs: number): number {
-  const decayed = decayGroups(groups, model, elapsedMs);
+  return groupSum(decayGroups(groups, model, elapsedMs));
+}
+
+/** The sum of group values in a fixed group order (so that every path rounds alike). */
+function groupSum(groups: GroupValues): number {
   let sum = 0;
-  for (const group of INTEREST_GROUPS) sum += decayed[group];
+  for (const group of INTEREST_GROUPS) sum += groups[group];
   return sum;
+}
+
+/** The reported interest (0–100, hundredths) of group values already decayed to the instant. */
+export function reportedInterest(decayed: GroupValues): number {
+  return reportedScore(groupSum(decayed));
 }
 
 /**
