@@ -268,7 +268,7 @@ async function main(): Promise<void> {
   const options = parseOptions();
   const host = machine();
   say(
-    `machine: ${host.cpu}, ${host.cores} cores, ${host.ramGb} GB RAM, ${host.os}, Node ${host.node}, load ${host.loadAverage}${host.commit ? `, commit ${host.commit}` : ''}`,
+    `machine: ${host.cpu}, ${host.cores} cores, ${host.ramGb} GB RAM, ${host.os}, Node ${host.node}, load ${host.loadAverage}${host.commit ? `, commit ${host.commit}${host.uncommittedChanges ? ' with uncommitted changes' : ''}` : ''}`,
   );
   if (options.build) execFileSync('npm', ['run', 'build:server', '--silent'], { stdio: 'inherit' });
   const manifest = await dataset(options);

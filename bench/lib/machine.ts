@@ -10,15 +10,19 @@ export interface Machine {
   /** The 1-minute load average when the run started: other work sharing the machine. */
   readonly loadAverage: number;
   readonly commit: string | null;
+  /** True when the working tree had changes not in that commit (the figures are of those too). */
+  readonly uncommittedChanges: boolean | null;
 }
 
 export function machine(): Machine {
   let commit: string | null = null;
+  let uncommittedChanges: boolean | null = null;
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
+    commit = git('rev-parse', '--short', 'HEAD');
+    uncommittedChanges =
+      git('status', '--porcelain', '--untracked-files=no', '--', 'src', 'bench', 'bin') !== '';
   } catch {
     // Not a git checkout (a tarball): the results carry no commit.
   }
@@ -30,5 +34,6 @@ export function machine(): Machine {
     node: process.version,
     loadAverage: Math.round((loadavg()[0] ?? 0) * 100) / 100,
     commit,
+    uncommittedChanges,
   };
 }
