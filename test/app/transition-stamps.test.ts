@@ -3,7 +3,7 @@ import { createUser } from '../../src/app/access/access-service.js';
 import { runDeskWork } from '../../src/app/desk/desk-work.js';
 import { ingestEvents } from '../../src/app/events/ingest.js';
 import type { LeadInput } from '../../src/app/leads/lead-schemas.js';
-import { upsertLead } from '../../src/app/leads/lead-service.js';
+import { updateLead, upsertLead } from '../../src/app/leads/lead-service.js';
 import { runDueWork } from '../../src/app/scoring/due-work.js';
 import { b2bModel, recompute, transitionsBetween } from '../../src/domain/scoring/index.js';
 import { adminActor, describeEachDatabase } from '../support/databases.js';
@@ -82,6 +82,26 @@ describeEachDatabase(
         deltas.filter((d) => d.bucket === 0).map((d) => [d.temperature, d.delta]),
       );
       expect(january).toEqual({ cold: 0, warm: 0, cool: 1 });
+    });
+
+    it('stores what a lead went through by itself before an edit made before the sweeper ran', async () => {
+      const { lead } = await upsertLead(ctx(), adminActor, {
+        email: uniqueEmail('edited'),
+        createdAt: '2026-01-01T00:00:00.000Z',
+      });
+      await ingestEvents(ctx(), [
+        { leadId: lead.id, type: 'newsletter_signup', occurredAt: '2026-01-05T10:00:00.000Z' },
+      ]);
+      // No sweep: the decay to cool and the end of the cool period are not stored yet.
+      await updateLead(ctx(), adminActor, lead.id, { jobTitle: 'Analyst' });
+      const stored = await ctx().store.scoring.transitionsOf(lead.id);
+      expect(stored.map((t) => [t.from, t.to, t.cause.kind])).toEqual([
+        ['cold', 'warm', 'event'],
+        ['warm', 'cool', 'decay'],
+        ['cool', 'cold', 'cool_period'],
+      ]);
+      expect(stored.every((t) => t.at.getTime() < Date.parse('2026-05-01T00:00:00Z'))).toBe(true);
+      expect(await runDueWork(ctx())).toMatchObject({ transitions: 0 });
     });
 
     it('keeps a lead’s history in time order when an older event comes after newer ones', async () => {

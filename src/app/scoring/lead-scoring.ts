@@ -11,7 +11,7 @@ import {
 import type { StoredTransition } from '../../store/scoring.js';
 import type { AppContext } from '../context.js';
 import { getLead } from '../leads/lead-service.js';
-import { currentState, scoreUpdate } from './scoring-service.js';
+import { catchUp, currentState, scoreUpdate } from './scoring-service.js';
 
 /** `PUT /leads/{id}/qualification`: criteria by name; null hands a criterion back to rules and forms. */
 export const QualificationInput = Type.Record(
@@ -109,7 +109,13 @@ export async function setQualification(
     }
     const userId = actor.userId ?? (actor.keyId === null ? 'system' : `key:${actor.keyId}`);
     let state = await currentState(store, lead, row.state, model, now);
-    const transitions: { leadId: string; transition: Transition }[] = [];
+    const transitions: { leadId: string; transition: Transition }[] = catchUp(
+      row,
+      state,
+      lead,
+      model,
+      now,
+    ).map((transition) => ({ leadId: lead.id, transition }));
     let reading = null;
     for (const criterion of Object.keys(input).sort()) {
       const change = input[criterion] as QualificationInput[string];
@@ -131,11 +137,17 @@ export async function setQualification(
       if (result.transition) transitions.push({ leadId: lead.id, transition: result.transition });
     }
     if (reading) {
+      const changedAt = transitions.at(-1)?.transition.at;
       await store.scoring.save([
-        scoreUpdate(lead, state, reading, model, now, {
-          temperature: row.temperature,
-          since: row.temperatureSince,
-        }),
+        scoreUpdate(
+          lead,
+          state,
+          reading,
+          model,
+          now,
+          { temperature: row.temperature, since: row.temperatureSince },
+          changedAt ? { changedAt } : {},
+        ),
       ]);
     }
     await store.scoring.addTransitions(transitions, now);

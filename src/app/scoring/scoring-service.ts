@@ -15,9 +15,10 @@ import {
   type TemperatureReading,
   type Transition,
   temperatureAt,
+  transitionsBetween,
 } from '../../domain/scoring/index.js';
 import { transitionBetween } from '../../domain/scoring/temperature.js';
-import type { ScoreUpdate } from '../../store/scoring.js';
+import type { ScoredRow, ScoreUpdate } from '../../store/scoring.js';
 import type { Store } from '../../store/store.js';
 
 /** A lead with its scores at the time of reading (SPEC §2 Scores, Temperature). */
@@ -196,13 +197,43 @@ export async function rescoreAfterEdit(
     before === null
       ? transitionBetween({ temperature: 'cold', suggestLetGo: false }, reading, now, { kind: 'lead_update' })
       : leadChanged(state, before, after, model, now);
+  const transitions = [
+    ...(before === null ? [] : catchUp(row, state, before, model, now)),
+    ...(transition ? [transition] : []),
+  ];
+  const changedAt = transitions.at(-1)?.at;
   await store.scoring.save([
-    scoreUpdate(after, state, reading, model, now, {
-      temperature: row.temperature,
-      since: row.temperatureSince,
-    }),
+    scoreUpdate(
+      after,
+      state,
+      reading,
+      model,
+      now,
+      { temperature: row.temperature, since: row.temperatureSince },
+      changedAt ? { changedAt } : {},
+    ),
   ]);
-  if (transition) await store.scoring.addTransitions([{ leadId: after.id, transition }], now);
+  await store.scoring.addTransitions(
+    transitions.map((t) => ({ leadId: after.id, transition: t })),
+    now,
+  );
+}
+
+/**
+ * The changes a lead went through by itself since its history was last stored (`scored_at`), up
+ * to `now`: stored before a change made now (an edit, a rep's answer), which would otherwise
+ * start from them. Usually none: the sweeper stores them within 30 s.
+ */
+export function catchUp(
+  row: ScoredRow,
+  state: ScoreState,
+  lead: Lead,
+  model: ScoringModel,
+  now: Date,
+): Transition[] {
+  if (row.scoredAt === null || row.scoredAt >= now || state.modelVersion !== row.state?.modelVersion)
+    return [];
+  return transitionsBetween(state, lead, model, row.scoredAt, now);
 }
 
 /** Adds the scores at `now` to leads, reading their stored states in one query. */
