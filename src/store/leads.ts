@@ -11,6 +11,7 @@ export const LEAD_SORT_FIELDS = [
   'name',
   'email',
   'company',
+  'probability',
 ] as const;
 export type LeadSortField = (typeof LEAD_SORT_FIELDS)[number];
 
@@ -180,8 +181,11 @@ const SORT_EXPRESSIONS: Record<LeadSortField, RawBuilder<unknown>> = {
   name: sql`coalesce(leads.name, '')`,
   email: sql`coalesce(leads.email, '')`,
   company: sql`coalesce(leads.company, '')`,
+  // Leads without a probability (none trained yet, or closed) sort below every probability.
+  probability: sql`coalesce(leads.probability, -1)`,
 };
 const TIME_SORTS: ReadonlySet<LeadSortField> = new Set(['createdAt', 'updatedAt', 'lastActivityAt']);
+const NUMBER_SORTS: ReadonlySet<LeadSortField> = new Set(['probability']);
 
 /** Turns free text into a prefix query: `ann acm` matches "Ann Lee, Acme". */
 function prefixQuery(text: string): string | null {
@@ -299,9 +303,12 @@ export function leadStore(db: Db): LeadStore {
       const comparator = filter.direction === 'asc' ? sql`>` : sql`<`;
       let q = applyFilters(db.selectFrom('leads').selectAll(), filter);
       if (filter.after) {
+        // PostgreSQL renders a float8 exactly (shortest round-trip text): the cursor loses nothing.
         const value = TIME_SORTS.has(filter.sort)
           ? sql`${filter.after.value}::timestamptz`
-          : sql`${filter.after.value}::text`;
+          : NUMBER_SORTS.has(filter.sort)
+            ? sql`${filter.after.value}::float8`
+            : sql`${filter.after.value}::text`;
         q = q.where(
           sql<boolean>`(${sortExpression}, leads.id) ${comparator} (${value}, ${filter.after.id}::uuid)`,
         );

@@ -21,6 +21,12 @@ describeEachDatabase('the predictive score over HTTP', (env) => {
       industry: 'software',
     });
     openLeadId = lead.id;
+    await upsertLead(env.app.ctx, adminActor, {
+      email: 'other@gmail.com',
+      industry: 'retail',
+      companySize: 3,
+      jobTitle: 'Analyst',
+    });
   });
   afterAll(async () => {
     await server.close();
@@ -87,5 +93,21 @@ describeEachDatabase('the predictive score over HTTP', (env) => {
     expect(prediction).toMatchObject({ probability: lead.probability, modelId: finished.modelId });
     expect(lead.probability).toBeGreaterThan(0);
     expect(lead.probability).toBeLessThan(1);
+  });
+
+  it('sorts the leads table by probability, page by page, leads without one last', async () => {
+    const seen: (number | null)[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 3; page += 1) {
+      const url: string = `/api/v1/leads?sort=-probability&limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const body = json<{ data: { probability: number | null }[]; nextCursor: string | null }>(
+        await server.inject({ url, headers: manager }),
+      );
+      seen.push(...body.data.map((l) => l.probability));
+      cursor = body.nextCursor;
+    }
+    expect(seen[0]).toBeGreaterThan(seen[1] as number);
+    expect(seen[1]).toBeGreaterThan(0);
+    expect(seen[2]).toBeNull();
   });
 });

@@ -39,5 +39,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       add column prediction jsonb,
       add column predicted_at timestamptz,
       add column prediction_model_id integer`.execute(db);
-  await sql`create index leads_probability on leads (probability desc nulls last, id)`.execute(db);
+  // The leads table sorts on it (store/leads.ts: leads without one sort below every probability).
+  await sql`create index leads_probability on leads ((coalesce(probability, -1)), id)`.execute(db);
 }
