@@ -62,9 +62,11 @@ export interface BacktestReport extends BacktestSummary {
   readonly elapsedMs: number;
 }
 
-// Leads per page, and events per keyset page within it: a page is a few MB at 30 events a lead.
+// Leads per page, and events per keyset page within it: a page is a few MB at 30 events a lead,
+// and one statement (a second one would repeat the first's sort; leads with long histories still
+// page).
 const LEAD_PAGE = 1000;
-const EVENT_PAGE = 20_000;
+const EVENT_PAGE = 50_000;
 
 async function chosenModel(
   ctx: AppContext,
@@ -119,12 +121,22 @@ function asOfDecision(decided: DecidedLead): { lead: Lead; criteria: readonly Us
 }
 
 /** The events of a page of leads, each lead's before its decision, read in keyset pages. */
-async function eventsOfPage(
+function eventsOfPage(ctx: AppContext, page: readonly DecidedLead[]): Promise<Map<string, BacktestEvent[]>> {
+  return eventsBeforeEach(
+    ctx,
+    page.map((d) => ({ leadId: d.lead.id, before: d.decidedAt })),
+  );
+}
+
+/**
+ * The events of some leads, each lead's strictly before its instant, read in keyset pages (the
+ * backtest's and the predictive score's read).
+ */
+export async function eventsBeforeEach(
   ctx: AppContext,
-  page: readonly DecidedLead[],
+  leads: readonly { readonly leadId: string; readonly before: Date }[],
 ): Promise<Map<string, BacktestEvent[]>> {
-  const byLead = new Map<string, BacktestEvent[]>(page.map((d) => [d.lead.id, []]));
-  const leads = page.map((d) => ({ leadId: d.lead.id, before: d.decidedAt }));
+  const byLead = new Map<string, BacktestEvent[]>(leads.map((l) => [l.leadId, []]));
   let after: EventKey | null = null;
   for (;;) {
     const events = await ctx.store.backtest.eventsBefore(leads, after, EVENT_PAGE);
