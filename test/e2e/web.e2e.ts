@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fitLeadPayload } from '../support/leads.js';
@@ -326,6 +327,17 @@ describe('the web app in Chromium', () => {
     await bulk.getByLabel('Owner').selectOption({ label: 'Rita Rep (rep)' });
     await capture(admin, 'leads-bulk');
     expect(await seriousA11yViolations(admin)).toEqual([]);
+    // The selection as a CSV file, in the exporter's columns.
+    const [download] = await Promise.all([
+      admin.waitForEvent('download'),
+      bulk.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('leads.csv');
+    const csv = readFileSync(await download.path(), 'utf8');
+    expect(csv.split('\n')[0]).toMatch(/^id,email,name,/);
+    expect(csv).toContain('Colin Cold');
+    expect(csv).toContain('Charles Babbage');
+    expect(csv.trim().split('\n')).toHaveLength(3);
     await bulk.getByRole('button', { name: 'Assign' }).click();
     await admin.getByText('2 leads changed.').waitFor();
     const users = await server.api<{ data: { id: string; email: string }[] }>('GET', '/users');

@@ -18,7 +18,8 @@ async function downloadCsv(ids: readonly string[]): Promise<void> {
   link.href = url;
   link.download = 'leads.csv';
   link.click();
-  URL.revokeObjectURL(url);
+  // The browser reads the blob after this task; free it once it has.
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 /**
