@@ -1,11 +1,9 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { ActivityEvent } from '../domain/event.js';
 import type { Lead } from '../domain/lead.js';
 import type { Factor, Predictor } from '../domain/prediction/predictor.js';
 import type { ScoreState, UserCriterion } from '../domain/scoring/index.js';
-import { toEvent } from './events.js';
 import { toLead } from './leads.js';
-import type { Database, EventRow, LeadRow } from './schema.js';
+import type { Database, LeadRow } from './schema.js';
 
 export type PredictionTrigger = 'manual' | 'schedule';
 
@@ -56,18 +54,6 @@ export interface LeadToPredict {
   readonly criteria: readonly UserCriterion[];
 }
 
-/** An event as features and scores need it, with its keyset position. */
-export interface PredictionEvent extends ActivityEvent {
-  readonly key: PredictionEventKey;
-}
-
-/** A position in (lead id, occurred at, id) order; the time as the database's text, exact to the microsecond. */
-export interface PredictionEventKey {
-  readonly leadId: string;
-  readonly occurredAt: string;
-  readonly id: number;
-}
-
 export interface PredictionStore {
   latestModel(): Promise<StoredPredictionModel | undefined>;
   /** Models newest first, without their trees. */
@@ -104,15 +90,6 @@ export interface PredictionStore {
   /** Stores predictions, locking the leads in id order as every writer of leads does. */
   save(writes: readonly PredictionWrite[], modelId: number, now: Date): Promise<void>;
   countOpen(): Promise<number>;
-  /**
-   * Events of the given leads that occurred strictly before each lead's `before`, ordered by
-   * (lead id, occurred at, id), after the keyset position `after`, at most `limit`.
-   */
-  eventsBefore(
-    leads: readonly { readonly leadId: string; readonly before: Date }[],
-    after: PredictionEventKey | null,
-    limit: number,
-  ): Promise<PredictionEvent[]>;
   probabilitiesOf(ids: readonly string[]): Promise<Map<string, number>>;
   ofLead(id: string): Promise<StoredPrediction | undefined>;
 }
@@ -279,31 +256,6 @@ export function predictionStore(db: Db): PredictionStore {
         .where('status', '=', 'open')
         .executeTakeFirstOrThrow();
       return Number(row.n);
-    },
-    eventsBefore: async (leads, after, limit) => {
-      if (leads.length === 0) return [];
-      const result = await sql<EventRow & { occurred_key: string }>`
-        select e.*, e.occurred_at::text as occurred_key from events e
-        join unnest(
-          ${leads.map((l) => l.leadId)}::uuid[],
-          ${leads.map((l) => l.before.toISOString())}::timestamptz[]
-        ) as d(lead_id, before) on e.lead_id = d.lead_id and e.occurred_at < d.before
-        where ${
-          after === null
-            ? sql`true`
-            : sql`(e.lead_id, e.occurred_at, e.id) > (${after.leadId}::uuid, ${after.occurredAt}::timestamptz, ${after.id}::int8)`
-        }
-        order by e.lead_id, e.occurred_at, e.id
-        limit ${limit}`.execute(db);
-      return result.rows.map((row) => {
-        const event = toEvent({
-          ...row,
-          id: Number(row.id),
-          occurred_at: new Date(row.occurred_at),
-          received_at: new Date(row.received_at),
-        });
-        return { ...event, key: { leadId: event.leadId, occurredAt: row.occurred_key, id: event.id } };
-      });
     },
     probabilitiesOf: async (ids) => {
       if (ids.length === 0) return new Map();

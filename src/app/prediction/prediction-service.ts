@@ -11,16 +11,16 @@ import {
   type TrainingStep,
   trainingSteps,
 } from '../../domain/prediction/predictor.js';
-import { recompute, type ScoringModel, type UserCriterion } from '../../domain/scoring/index.js';
+import { readingAsOf, type ScoringModel, type UserCriterion } from '../../domain/scoring/index.js';
+import type { BacktestEvent } from '../../store/backtest.js';
 import type {
-  PredictionEvent,
-  PredictionEventKey,
   PredictionRun,
   PredictionTrigger,
   PredictionWrite,
   StoredPrediction,
   StoredPredictionModel,
 } from '../../store/prediction.js';
+import { eventsBeforeEach } from '../backtest/backtest-service.js';
 import type { AppContext } from '../context.js';
 
 /** `POST /prediction/train` and `hearth predict train`. */
@@ -53,40 +53,23 @@ export interface TrainingReport extends Omit<TrainingResult, 'predictor'> {
 export type TrainingPhase = 'reading' | 'training' | 'predicting';
 export type TrainingProgress = (phase: TrainingPhase, done: number, total: number) => void;
 
-// Pages of leads and of their events: a few MB each at 30 events a lead.
+// Pages of leads: a few MB with their events at 30 events a lead.
 const LEAD_PAGE = 1000;
-const EVENT_PAGE = 20_000;
 /** A run whose heartbeat is older than this has lost its process. */
 const RUN_STALE_MS = 10 * 60_000;
 /** Open leads are re-predicted at least this often: recency counts and interest change with time. */
 export const PREDICTION_MAX_AGE_MS = 24 * 3_600_000;
 
-/** The events of some leads, each lead's strictly before its instant, read in keyset pages. */
-async function eventsBefore(
-  ctx: AppContext,
-  leads: readonly { readonly leadId: string; readonly before: Date }[],
-): Promise<Map<string, PredictionEvent[]>> {
-  const byLead = new Map<string, PredictionEvent[]>(leads.map((l) => [l.leadId, []]));
-  let after: PredictionEventKey | null = null;
-  for (;;) {
-    const events = await ctx.store.prediction.eventsBefore(leads, after, EVENT_PAGE);
-    for (const event of events) byLead.get(event.leadId)?.push(event);
-    const last = events.at(-1);
-    if (!last || events.length < EVENT_PAGE) return byLead;
-    after = last.key;
-  }
-}
-
 /** A lead as of an instant under the active scoring model: its features for the predictor. */
 function observationAt(
   lead: Lead,
-  events: readonly PredictionEvent[],
+  events: readonly BacktestEvent[],
   criteria: readonly UserCriterion[],
   model: ScoringModel,
   at: Date,
 ) {
   const atMs = at.getTime();
-  const { reading } = recompute(
+  const reading = readingAsOf(
     lead,
     events,
     criteria.filter((c) => c.atMs < atMs),
@@ -108,7 +91,7 @@ async function trainingExamples(ctx: AppContext, onProgress: TrainingProgress): 
   for (;;) {
     const page = await ctx.store.backtest.decidedAfter(afterId, LEAD_PAGE);
     if (page.length === 0) return examples;
-    const events = await eventsBefore(
+    const events = await eventsBeforeEach(
       ctx,
       page.map((d) => ({ leadId: d.lead.id, before: d.decidedAt })),
     );
@@ -156,7 +139,7 @@ export async function refreshPredictions(
     const open = page.filter((p) => p.lead.status === 'open');
     // Events up to now, and those a sender dated a little ahead (clock skew) with them.
     const until = new Date(now.getTime() + 1);
-    const events = await eventsBefore(
+    const events = await eventsBeforeEach(
       ctx,
       open.map((p) => ({ leadId: p.lead.id, before: until })),
     );
