@@ -16,10 +16,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { rocAuc } from '../src/domain/backtest/metrics.js';
 import { expectedCalibrationError, logLoss, sigmoid } from '../src/domain/prediction/calibration.js';
-import { isCountFeature, type Observation, observe } from '../src/domain/prediction/features.js';
-import { plantedHistory } from '../src/domain/prediction/planted-history.js';
-import { HOLDOUT_SHARE, type TrainingExample, trainPredictor } from '../src/domain/prediction/predictor.js';
-import { b2bModel, recompute } from '../src/domain/scoring/index.js';
+import { isCountFeature, type Observation } from '../src/domain/prediction/features.js';
+import { plantedExamples, plantedHistory } from '../src/domain/prediction/planted-history.js';
+import { HOLDOUT_SHARE, trainPredictor } from '../src/domain/prediction/predictor.js';
+import { b2bModel } from '../src/domain/scoring/index.js';
 
 const get = <T>(items: readonly T[], index: number) => items[index] as T;
 const count = Number(process.argv[2] ?? 20_000);
@@ -27,15 +27,7 @@ const seed = Number(process.argv[3] ?? 11);
 
 let started = performance.now();
 const history = plantedHistory({ count, seed });
-const examples: TrainingExample[] = history.map((h) => {
-  const before = h.events.filter((e) => e.occurredAt < h.decidedAt);
-  const { reading } = recompute({ ...h.lead, status: 'open' }, before, [], b2bModel, h.decidedAt);
-  return {
-    observation: observe(h.lead, h.events, { fit: reading.fit, interest: reading.interest }, h.decidedAt),
-    won: h.won,
-    decidedAt: h.decidedAt,
-  };
-});
+const examples = plantedExamples(history, b2bModel);
 const prepareMs = performance.now() - started;
 
 const order = examples

@@ -1,6 +1,9 @@
 import { Random } from '../demo/random.js';
 import type { ActivityEvent } from '../event.js';
 import type { Lead } from '../lead.js';
+import { readingAsOf, type ScoringModel } from '../scoring/index.js';
+import { observe } from './features.js';
+import type { TrainingExample } from './predictor.js';
 
 /**
  * Synthetic closed leads whose conversion follows a known ("planted") model, so tests and
@@ -175,4 +178,20 @@ export function plantedHistory(options: PlantedOptions): PlantedLead[] {
     });
   }
   return leads;
+}
+
+/**
+ * The planted leads as the trainer sees them: each one's features and scores (under `model`) as
+ * of its decision, the status it had before it, as `hearth predict train` builds them.
+ */
+export function plantedExamples(history: readonly PlantedLead[], model: ScoringModel): TrainingExample[] {
+  return history.map((h) => {
+    const before = h.events.filter((e) => e.occurredAt < h.decidedAt);
+    const reading = readingAsOf({ ...h.lead, status: 'open' }, before, [], model, h.decidedAt);
+    return {
+      observation: observe(h.lead, h.events, { fit: reading.fit, interest: reading.interest }, h.decidedAt),
+      won: h.won,
+      decidedAt: h.decidedAt,
+    };
+  });
 }

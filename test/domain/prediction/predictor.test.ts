@@ -1,28 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { rocAuc } from '../../../src/domain/backtest/metrics.js';
-import { observe } from '../../../src/domain/prediction/features.js';
-import { type PlantedLead, plantedHistory } from '../../../src/domain/prediction/planted-history.js';
+import {
+  type PlantedLead,
+  plantedExamples,
+  plantedHistory,
+} from '../../../src/domain/prediction/planted-history.js';
 import {
   HOLDOUT_SHARE,
   MINIMUM_OUTCOMES_EACH,
   predict,
-  type TrainingExample,
   trainPredictor,
 } from '../../../src/domain/prediction/predictor.js';
-import { b2bModel, recompute } from '../../../src/domain/scoring/index.js';
+import { b2bModel } from '../../../src/domain/scoring/index.js';
 
-/** What the service does for each closed lead: its scores and features as of the decision. */
-function examplesOf(history: readonly PlantedLead[]): TrainingExample[] {
-  return history.map((h) => {
-    const before = h.events.filter((e) => e.occurredAt < h.decidedAt);
-    const { reading } = recompute({ ...h.lead, status: 'open' }, before, [], b2bModel, h.decidedAt);
-    return {
-      observation: observe(h.lead, h.events, { fit: reading.fit, interest: reading.interest }, h.decidedAt),
-      won: h.won,
-      decidedAt: h.decidedAt,
-    };
-  });
-}
+const examplesOf = (history: readonly PlantedLead[]) => plantedExamples(history, b2bModel);
 
 /** The planted model's own AUC on the same held-out leads: the best any model could do. */
 function plantedAuc(history: readonly PlantedLead[]): number {
