@@ -12,7 +12,6 @@
  * Every address ends in `.example` (RFC 2606), so none can reach a real person.
  */
 
-import { once } from 'node:events';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -33,6 +32,7 @@ import {
   OTHER_TITLES,
   SOURCES,
 } from '../src/domain/demo/vocabulary.js';
+import { close, write } from './lib/streams.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -208,15 +208,6 @@ function quantileOf(histogram: Uint32Array, total: number, q: number): number {
     if (seen >= q * total) return n;
   }
   return histogram.length - 1;
-}
-
-async function write(stream: Writable, text: string): Promise<void> {
-  if (!stream.write(text)) await once(stream, 'drain');
-}
-
-async function close(stream: Writable): Promise<void> {
-  stream.end();
-  await once(stream, 'finish');
 }
 
 // Company sizes: most companies are small (a log-normal with median 60 employees), a few huge.

@@ -2,16 +2,15 @@
 // tables with COPY (as a restore would), so that the 1M-lead size loads in minutes rather than
 // the hours the import path would take. The leads are left unscored (no model version): the
 // rescore-all benchmark that follows scores every one of them, as a model publish does.
-import { once } from 'node:events';
 import { createReadStream, createWriteStream, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import { accountKey } from '../../src/domain/account.js';
 import type { Manifest } from '../generate.js';
 import type { SqlSession } from './database.js';
+import { close, write } from './streams.js';
 
 export interface BulkLoad {
   readonly leads: number;
@@ -165,13 +164,4 @@ async function writeEventRows(
   await flush();
   await Promise.all([close(events), close(keys)]);
   return id - firstId;
-}
-
-async function write(stream: Writable, text: string): Promise<void> {
-  if (!stream.write(text)) await once(stream, 'drain');
-}
-
-async function close(stream: Writable): Promise<void> {
-  stream.end();
-  await once(stream, 'finish');
 }
