@@ -9,7 +9,7 @@ import { auditCommand } from './commands/audit.js';
 import { backtestCommand } from './commands/backtest.js';
 import { demoCommand } from './commands/demo.js';
 import { outcomeCommand, queueCommand, TASK_STATES, tasksCommand } from './commands/desk.js';
-import { leadCommand, leadsCommand } from './commands/leads.js';
+import { leadCommand, leadExportCommand, leadsCommand } from './commands/leads.js';
 import {
   publishCommand,
   rescoreCommand,
@@ -90,12 +90,18 @@ export function buildProgram(io: Io): Command {
     .option('--json', 'print JSON')
     .action((options) => leadsCommand(io, options));
 
-  program
+  const lead = program
     .command('lead')
     .description('show one lead by id or email: its scores, why (the explanation) and its latest events')
     .argument('<id-or-email>')
     .option('--json', 'print JSON')
     .action((reference: string, options) => leadCommand(io, reference, options));
+  lead
+    .command('export')
+    .description('everything stored about one lead, as JSON, for a privacy request (audited)')
+    .argument('<id-or-email>')
+    .option('--out <path>', 'write to a file instead of standard output')
+    .action((reference: string, options) => leadExportCommand(io, reference, options));
 
   program
     .command('audit')

@@ -6,6 +6,7 @@ import { type AutomationStore, automationStore } from './automations.js';
 import { type BacktestStore, backtestStore } from './backtest.js';
 import { type DeskStore, deskStore } from './desk.js';
 import { type EventStore, eventStore } from './events.js';
+import { type LeadRecordStore, leadRecordStore } from './lead-records.js';
 import { type LeadStore, leadStore } from './leads.js';
 import { type ModelStore, modelStore } from './models.js';
 import { type PredictionStore, predictionStore } from './prediction.js';
@@ -31,6 +32,7 @@ import { type WebhookStore, webhookStore } from './webhooks.js';
  */
 export interface Store {
   readonly leads: LeadStore;
+  readonly leadRecords: LeadRecordStore;
   readonly accounts: AccountStore;
   readonly events: EventStore;
   readonly users: UserStore;
@@ -70,6 +72,7 @@ const isRetryable = (error: unknown) =>
 export function createStore(db: Kysely<Database> | Transaction<Database>): Store {
   const store: Store = {
     leads: leadStore(db),
+    leadRecords: leadRecordStore(db),
     accounts: accountStore(db),
     events: eventStore(db),
     users: userStore(db),

@@ -212,6 +212,7 @@ export async function eraseLead(ctx: AppContext, actor: Principal, id: string): 
   await ctx.store.transaction(async (store) => {
     const lead = await store.leads.byId(id);
     assertVisible(actor, lead, id);
+    await store.leadRecords.eraseTraces(id);
     await store.leads.erase(id);
     await audit(store, actor, 'lead.erase', id, {});
   });

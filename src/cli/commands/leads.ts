@@ -1,5 +1,7 @@
+import { writeFile } from 'node:fs/promises';
 import Table from 'cli-table3';
 import { nextBestActionsOf } from '../../app/desk/next-best-actions.js';
+import { exportLeadData } from '../../app/leads/lead-export.js';
 import { findLead, listLeads } from '../../app/leads/lead-service.js';
 import { leadPrediction } from '../../app/prediction/prediction-service.js';
 import { explainLead } from '../../app/scoring/lead-scoring.js';
@@ -202,6 +204,23 @@ export async function leadCommand(io: Io, reference: string, options: { json?: b
     line(io.out, events.length === 0 ? 'No events yet.' : `Latest ${events.length} events:`);
     for (const event of events) {
       line(io.out, `  ${event.occurredAt.toISOString()}  ${event.type}  ${JSON.stringify(event.properties)}`);
+    }
+  });
+}
+
+/**
+ * `hearth lead export ID|EMAIL`: everything stored about the lead as one JSON document (the same
+ * as GET /api/v1/leads/{id}/export), to standard output or `--out`.
+ */
+export async function leadExportCommand(io: Io, reference: string, options: { out?: string }): Promise<void> {
+  await withApp(io, async (app) => {
+    const exported = await exportLeadData(app.ctx, OPERATOR, reference);
+    const text = `${JSON.stringify(exported, null, 2)}\n`;
+    if (options.out) {
+      await writeFile(options.out, text, { mode: 0o600 });
+      line(io.err, `Wrote everything about lead ${exported.lead.id as string} to ${options.out}`);
+    } else {
+      io.out.write(text);
     }
   });
 }

@@ -10,6 +10,7 @@ import {
   exportSelectionCsv,
   MAX_BULK_LEADS,
 } from '../../app/leads/lead-bulk.js';
+import { exportLeadData } from '../../app/leads/lead-export.js';
 import { LeadInput, LeadPatch } from '../../app/leads/lead-schemas.js';
 import { eraseLead, getLead, listLeads, updateLead, upsertLead } from '../../app/leads/lead-service.js';
 import {
@@ -60,6 +61,25 @@ const ListQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+
+const StoredRows = Type.Array(Type.Record(Type.String(), Type.Unknown()));
+const LeadDataExportView = Type.Object({
+  exportedAt: DateTime(),
+  lead: Type.Ref('Lead'),
+  stored: Type.Record(Type.String(), Type.Unknown(), { description: "The lead's row, every column." }),
+  qualification: Type.Unknown({ description: "The reps' qualification answers." }),
+  events: StoredRows,
+  eventIds: StoredRows,
+  transitions: StoredRows,
+  statusChanges: StoredRows,
+  tasks: StoredRows,
+  firstTouchTimers: StoredRows,
+  signals: StoredRows,
+  webhookDeliveries: StoredRows,
+  webhookAttempts: StoredRows,
+  automationRuns: StoredRows,
+  audit: StoredRows,
+});
 
 const isLeadCursor = (v: unknown): v is LeadCursor =>
   typeof v === 'object' &&
@@ -272,6 +292,23 @@ export function leadRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         await eraseLead(ctx, principalOf(request), request.params.id);
         return reply.status(204).send(null);
       },
+    );
+
+    app.get(
+      '/leads/:id/export',
+      {
+        // Who may erase a lead may export everything about it: both answer a person's privacy request.
+        config: { permission: 'leads:delete' },
+        schema: {
+          tags: ['leads'],
+          summary: 'Everything stored about one lead, for a privacy request (audited as lead.export)',
+          description:
+            'The lead as GET /leads/{id} shows it, its stored row, and every stored row about it: events, external event ids, transitions, status changes, tasks, speed-to-lead timers, outbox signals, webhook deliveries and their attempts, automation runs, and the audit entries about it. Rows are as stored (column names in snake_case).',
+          params: IdParams,
+          response: { 200: LeadDataExportView, ...errors },
+        },
+      },
+      async (request) => exportLeadData(ctx, principalOf(request), request.params.id),
     );
 
     app.get(
