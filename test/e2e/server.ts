@@ -24,6 +24,8 @@ export async function startServer(): Promise<RunningServer> {
       HEARTH_RATE_LIMIT: '0',
       HEARTH_INGEST_RATE_LIMIT: '0',
       HEARTH_SIGNIN_RATE_LIMIT: '0',
+      // Trainings of the predictive score only when a test asks: no scheduled one races it.
+      HEARTH_PREDICT_RETRAIN_HOURS: '0',
       LOG_LEVEL: 'warn',
       HEARTH_DATA_DIR: dataDir,
     },

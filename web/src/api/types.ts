@@ -374,3 +374,82 @@ export interface Account {
   lastActivityAt: string | null;
   leads: Lead[];
 }
+
+/** One column's share of a prediction: how many percentage points it moves the probability. */
+export interface PredictionFactor {
+  column: string;
+  /** The lead's value as the model saw it, e.g. `demo_request in the last 7 days: 1`. */
+  value: string;
+  logOdds: number;
+  points: number;
+}
+
+/** `GET /leads/{id}/prediction`: the calibrated probability and its three strongest factors each way. */
+export interface LeadPrediction {
+  probability: number;
+  positive: PredictionFactor[];
+  negative: PredictionFactor[];
+  modelId: number;
+  predictedAt: string;
+}
+
+/** Predicted against observed conversion in one band of probability (the reliability diagram). */
+export interface ReliabilityBand {
+  from: number;
+  to: number;
+  leads: number;
+  meanProbability: number;
+  conversionRate: number;
+}
+
+/** The quality a training measured on the latest 20% of decisions, which it never saw. */
+export interface PredictionQuality {
+  method: 'time_split';
+  trainedOn: number;
+  heldOut: number;
+  heldOutWon: number;
+  auc: number | null;
+  logLoss: number;
+  baseRateLogLoss: number;
+  calibrationError: number;
+  reliability: ReliabilityBand[];
+  additiveAuc: number | null;
+  trees: number;
+}
+
+export interface PredictionModel {
+  id: number;
+  trainedAt: string;
+  trainedBy: string | null;
+  trigger: 'manual' | 'schedule';
+  exclude: string[];
+  report: {
+    quality: PredictionQuality;
+    features: number;
+    examples: { won: number; lost: number };
+    suspects: { column: string; auc: number }[];
+  };
+}
+
+export type TrainingPhase = 'reading' | 'training' | 'predicting';
+
+/** A training: running with its progress, then done (with the model) or failed (with the reason). */
+export interface PredictionRun {
+  id: number;
+  state: 'running' | 'done' | 'failed';
+  trigger: 'manual' | 'schedule';
+  requestedBy: string | null;
+  exclude: string[];
+  startedAt: string;
+  heartbeatAt: string;
+  finishedAt: string | null;
+  progress: { phase?: TrainingPhase; done?: number; total?: number };
+  error: string | null;
+  modelId: number | null;
+}
+
+/** `GET /prediction`: the model in use (null before the first training) and the latest runs. */
+export interface PredictionStatus {
+  model: PredictionModel | null;
+  runs: PredictionRun[];
+}

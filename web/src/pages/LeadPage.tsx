@@ -35,9 +35,11 @@ import { ScoreBreakdown } from '../components/ScoreBreakdown';
 import { ScrollBox } from '../components/ScrollBox';
 import { TemperatureBadge } from '../components/TemperatureBadge';
 import { TouchButtons } from '../components/TouchButtons';
+import { percentage } from './LeadsPage';
 
 // Recharts loads with the chart, after the page: it stays out of the bundle every page needs.
 const InterestChart = lazy(() => import('../components/InterestChart'));
+const LeadPrediction = lazy(() => import('../components/LeadPrediction'));
 
 const when = (iso: string) => format(new Date(iso), 'd MMM yyyy, HH:mm');
 const ago = (iso: string) => formatDistanceToNow(new Date(iso), { addSuffix: true });
@@ -239,6 +241,9 @@ export function LeadPage() {
         <Text>
           Interest <strong>{Math.round(l.interest)}</strong>
         </Text>
+        <Text>
+          Probability <strong>{percentage(l.probability)}</strong>
+        </Text>
         <Text c="gray.8" size="sm">
           Model v{l.modelVersion} · last activity {l.lastActivityAt ? ago(l.lastActivityAt) : 'none'}
         </Text>
@@ -246,6 +251,9 @@ export function LeadPage() {
       <TouchButtons leadId={l.id} label={label} />
       <Suspense fallback={<Loader size="sm" aria-label="Loading interest over time" />}>
         <InterestChart leadId={l.id} />
+      </Suspense>
+      <Suspense fallback={<Loader size="sm" aria-label="Loading the conversion probability" />}>
+        <LeadPrediction leadId={l.id} open={l.status === 'open'} />
       </Suspense>
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <Section title="Next best actions">

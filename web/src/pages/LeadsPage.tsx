@@ -36,7 +36,7 @@ import { TemperatureBadge } from '../components/TemperatureBadge';
 const PAGE_SIZE = 100;
 const ROW_HEIGHT = 44; // px
 // The fields the API sorts on (GET /api/v1/leads `sort`); the others are shown, not sorted.
-const SORTABLE = new Set(['name', 'lastActivityAt', 'createdAt']);
+const SORTABLE = new Set(['name', 'probability', 'lastActivityAt', 'createdAt']);
 
 const leadLabel = (lead: Lead) => lead.name ?? lead.email ?? 'Unnamed lead';
 /** The predicted chance to become a customer, as a whole percentage; "—" when there is none. */

@@ -12,6 +12,7 @@ import {
   SimpleGrid,
   Stack,
   Table,
+  Tabs,
   Text,
   Textarea,
   Title,
@@ -20,12 +21,14 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { format } from 'date-fns';
 import { diffLines } from 'diff';
 import { useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { ApiError, api, type FieldProblem } from '../api/client';
 import type { Backtest, ModelOverview, ModelVersion, PublishJob } from '../api/types';
 import { canEditModel, canPublishModel, useSession } from '../auth/session';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { ScrollBox } from '../components/ScrollBox';
+import { PredictionPanel } from './PredictionPanel';
 
 type Syntax = 'json' | 'yaml';
 const MODEL_KEY = ['model'] as const;
@@ -56,14 +59,21 @@ function parseText(text: string, syntax: Syntax): { document: Record<string, unk
   }
 }
 
-/** The scoring model: the active version, the draft (editable), its diff, a backtest, publish, history. */
+type Tab = 'rules' | 'prediction';
+
+/**
+ * The scoring model, in two tabs (kept in the address, `?tab=prediction`): the rules — the active
+ * version, the draft (editable), its diff, a backtest, publish, history — and the predictive score.
+ */
 export function ModelPage() {
   const { session } = useSession();
   const role = session.user.role;
+  const [params, setParams] = useSearchParams();
+  const tab: Tab = params.get('tab') === 'prediction' ? 'prediction' : 'rules';
   const model = useQuery({
     queryKey: MODEL_KEY,
     queryFn: () => api<ModelOverview>('GET', '/model'),
-    enabled: canEditModel(role),
+    enabled: canEditModel(role) && tab === 'rules',
     // While a publish rescores, follow its progress.
     refetchInterval: (q) => (q.state.data?.publishing ? 1000 : false),
   });
@@ -72,14 +82,40 @@ export function ModelPage() {
       <Stack>
         <Title order={2}>Scoring model</Title>
         <Alert color="gray" title="Not allowed" role="status">
-          Managers edit the scoring model and admins publish it.
+          Managers edit the scoring model and the predictive score; admins publish the model.
         </Alert>
       </Stack>
     );
   }
-  if (model.isPending) return <Loader aria-label="Loading the scoring model" />;
-  if (model.isError) return <ErrorNotice error={model.error} />;
-  return <ModelWorkspace overview={model.data} canPublish={canPublishModel(role)} />;
+  return (
+    <Stack>
+      <Title order={2}>Scoring model</Title>
+      <Tabs
+        value={tab}
+        keepMounted={false}
+        onChange={(value) =>
+          setParams(value === 'prediction' ? { tab: 'prediction' } : {}, { replace: true })
+        }
+      >
+        <Tabs.List mb="md">
+          <Tabs.Tab value="rules">Rules</Tabs.Tab>
+          <Tabs.Tab value="prediction">Predictive score</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="rules">
+          {model.isPending ? (
+            <Loader aria-label="Loading the scoring model" />
+          ) : model.isError ? (
+            <ErrorNotice error={model.error} />
+          ) : (
+            <ModelWorkspace overview={model.data} canPublish={canPublishModel(role)} />
+          )}
+        </Tabs.Panel>
+        <Tabs.Panel value="prediction">
+          <PredictionPanel />
+        </Tabs.Panel>
+      </Tabs>
+    </Stack>
+  );
 }
 
 function ModelWorkspace({ overview, canPublish }: { overview: ModelOverview; canPublish: boolean }) {
@@ -141,8 +177,7 @@ function ModelWorkspace({ overview, canPublish }: { overview: ModelOverview; can
 
   return (
     <Stack>
-      <Group justify="space-between" align="end">
-        <Title order={2}>Scoring model</Title>
+      <Group justify="end" align="end">
         <Text size="sm">
           Active: version {active.version}
           {typeof active.document.name === 'string' ? ` (${active.document.name})` : ''}, published{' '}
