@@ -5,11 +5,13 @@ import type { Logger } from './maintenance.js';
 // A lead's probability follows its activity within minutes; recomputing is cheap (one page of
 // leads per 1,000 changed) and nobody acts on a probability to the second.
 export const PREDICTION_INTERVAL_MS = 5 * 60_000;
+const FULL_PASS_MS = 24 * 3_600_000;
 
 /**
  * Keeps the predictive score current in `hearth serve`: retrains when the model is older than
  * `retrainHours` (0: never; one training at a time across instances, claimed in the database),
- * then re-predicts the open leads that changed. Returns a function that stops it and waits.
+ * then re-predicts the open leads that changed (and, once a day, all of them). Returns a function
+ * that stops it and waits.
  */
 export function schedulePredictions(
   ctx: AppContext,
@@ -18,6 +20,7 @@ export function schedulePredictions(
   intervalMs = PREDICTION_INTERVAL_MS,
 ): () => Promise<void> {
   let running: Promise<void> | null = null;
+  let lastFullPassMs = Number.NEGATIVE_INFINITY;
   const work = async () => {
     if (retrainHours > 0) {
       const outcome = await retrainIfDue(ctx, retrainHours * 3_600_000);
@@ -27,7 +30,11 @@ export function schedulePredictions(
         );
       }
     }
-    const predicted = await refreshPredictions(ctx);
+    // Daily, every open lead: recency windows and interest move with time alone.
+    const nowMs = ctx.clock().getTime();
+    const all = nowMs - lastFullPassMs >= FULL_PASS_MS;
+    const predicted = await refreshPredictions(ctx, { all });
+    if (all) lastFullPassMs = nowMs;
     if (predicted > 0) logger.info(`predictive score: ${predicted} open leads re-predicted`);
   };
   const tick = () => {

@@ -78,15 +78,11 @@ export interface PredictionStore {
   runs(limit: number): Promise<PredictionRun[]>;
   /**
    * The next `limit` leads after `afterId` (id order) whose stored prediction is out of date:
-   * open leads predicted by another model, never, before their last change or activity, or
-   * before `staleBefore`; and closed leads that still carry a probability. With `all`, every lead
-   * that is open or carries one.
+   * open and never predicted, or changed (edited, an event, rescored) since it was predicted —
+   * closed ones among them only to have their probability cleared. With `all`, every lead that is
+   * open or still carries a probability (after a training, and daily).
    */
-  dueAfter(
-    afterId: string | null,
-    limit: number,
-    due: { modelId: number; staleBefore: Date; all: boolean },
-  ): Promise<LeadToPredict[]>;
+  dueAfter(afterId: string | null, limit: number, due: { all: boolean }): Promise<LeadToPredict[]>;
   /** Stores predictions, locking the leads in id order as every writer of leads does. */
   save(writes: readonly PredictionWrite[], modelId: number, now: Date): Promise<void>;
   countOpen(): Promise<number>;
@@ -209,18 +205,14 @@ export function predictionStore(db: Db): PredictionStore {
         toRun,
       ),
     dueAfter: async (afterId, limit, due) => {
-      const stale = due.all
-        ? sql`true`
-        : sql`(l.prediction_model_id is distinct from ${due.modelId}::int
-            or l.predicted_at is null
-            or l.predicted_at < l.updated_at
-            or l.predicted_at < l.last_activity_at
-            or l.predicted_at < l.scored_at
-            or l.predicted_at < ${due.staleBefore})`;
+      // The second condition is the partial index leads_prediction_due's, word for word.
+      const which = due.all
+        ? sql`(l.status = 'open' or l.probability is not null)`
+        : sql`((l.predicted_at is null and l.status = 'open') or (l.status <> 'open' and l.probability is not null)
+            or l.predicted_at < l.updated_at or l.predicted_at < l.last_activity_at or l.predicted_at < l.scored_at)`;
       const result = await sql<LeadRow>`
         select l.* from leads l
-        where ((l.status = 'open' and ${stale}) or (l.status <> 'open' and l.probability is not null))
-          and ${afterId === null ? sql`true` : sql`l.id > ${afterId}::uuid`}
+        where ${which} and ${afterId === null ? sql`true` : sql`l.id > ${afterId}::uuid`}
         order by l.id
         limit ${limit}`.execute(db);
       return result.rows.map((row) => ({

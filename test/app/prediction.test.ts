@@ -109,13 +109,9 @@ describeEachDatabase(
     });
 
     it('re-predicts an open lead after its activity changes, and clears it once the lead is closed', async () => {
-      const [lead] = (
-        await ctx().store.prediction.dueAfter(null, 1, {
-          modelId: 0,
-          staleBefore: ctx().clock(),
-          all: true,
-        })
-      ).filter((p) => p.lead.status === 'open');
+      const [lead] = (await ctx().store.prediction.dueAfter(null, 1, { all: true })).filter(
+        (p) => p.lead.status === 'open',
+      );
       const id = lead?.lead.id as string;
       const before = await ctx().store.prediction.ofLead(id);
       expect(await refreshPredictions(ctx())).toBe(0);

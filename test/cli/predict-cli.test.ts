@@ -16,7 +16,7 @@ describeCliOnEachDatabase('hearth predict', (cli) => {
 
     // The CLI runs on the real clock: the history ends a day ago.
     const history = plantedHistory({
-      count: 400,
+      count: 250,
       seed: 4,
       until: new Date(Date.now() - 86_400_000),
       outcomeColumn: true,
@@ -84,7 +84,7 @@ describeCliOnEachDatabase('hearth predict', (cli) => {
     expect(trained.stdout).toMatch(
       /Trained model 2 on \d+ won and \d+ lost leads, \d+ features, excluding Converted/,
     );
-    expect(trained.stdout).toContain('Measured on the latest 80 decisions');
+    expect(trained.stdout).toContain('Measured on the latest 50 decisions');
     expect(trained.stdout).toMatch(/ROC AUC[\s│]+0\.\d{3}/);
     expect(trained.stdout).not.toContain('Warning');
     expect(trained.stdout).toContain('Gave 1 open leads a probability.');
@@ -101,5 +101,5 @@ describeCliOnEachDatabase('hearth predict', (cli) => {
     const open = rows.find((r) => r.email === 'open@acme.example');
     expect(Number(open?.probability)).toBeGreaterThan(0);
     expect(rows.filter((r) => r.status !== 'open').every((r) => r.probability === '')).toBe(true);
-  });
+  }, 300_000); // Eight CLI runs, each opening the database, and two trainings.
 });

@@ -57,8 +57,6 @@ export type TrainingProgress = (phase: TrainingPhase, done: number, total: numbe
 const LEAD_PAGE = 1000;
 /** A run whose heartbeat is older than this has lost its process. */
 const RUN_STALE_MS = 10 * 60_000;
-/** Open leads are re-predicted at least this often: recency counts and interest change with time. */
-export const PREDICTION_MAX_AGE_MS = 24 * 3_600_000;
 
 /** A lead as of an instant under the active scoring model: its features for the predictor. */
 function observationAt(
@@ -130,18 +128,12 @@ export async function refreshPredictions(
   let afterId: string | null = null;
   for (;;) {
     const now = ctx.clock();
-    const page = await ctx.store.prediction.dueAfter(afterId, LEAD_PAGE, {
-      modelId: stored.id,
-      staleBefore: new Date(now.getTime() - PREDICTION_MAX_AGE_MS),
-      all: options.all ?? false,
-    });
+    const page = await ctx.store.prediction.dueAfter(afterId, LEAD_PAGE, { all: options.all ?? false });
     if (page.length === 0) return predicted;
     const open = page.filter((p) => p.lead.status === 'open');
-    // Events up to now, and those a sender dated a little ahead (clock skew) with them.
-    const until = new Date(now.getTime() + 1);
     const events = await eventsBeforeEach(
       ctx,
-      open.map((p) => ({ leadId: p.lead.id, before: until })),
+      open.map((p) => ({ leadId: p.lead.id, before: now })),
     );
     const writes: PredictionWrite[] = page.map(({ lead, criteria }) => {
       if (lead.status !== 'open') return { leadId: lead.id, probability: null, factors: null };

@@ -41,4 +41,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       add column prediction_model_id integer`.execute(db);
   // The leads table sorts on it (store/leads.ts: leads without one sort below every probability).
   await sql`create index leads_probability on leads ((coalesce(probability, -1)), id)`.execute(db);
+  // The leads whose probability is out of date: open and never predicted, closed with one, or
+  // changed since (an edit, an event, a rescore). Small, so the re-prediction every few minutes reads only them.
+  await sql`
+    create index leads_prediction_due on leads (id)
+    where (predicted_at is null and status = 'open') or (status <> 'open' and probability is not null)
+      or predicted_at < updated_at or predicted_at < last_activity_at or predicted_at < scored_at`.execute(
+    db,
+  );
 }
