@@ -23,7 +23,7 @@ import { eventLoopGaps } from './lib/event-loop.js';
 import { freshness, ingest, reads, rescoreAll } from './lib/http.js';
 import { importBenchmark } from './lib/import.js';
 import { machine } from './lib/machine.js';
-import { pinSelf, startServer } from './lib/processes.js';
+import { pinning, pinSelf, startServer } from './lib/processes.js';
 import { round } from './lib/stats.js';
 
 const BENCHMARKS = ['startup', 'import', 'rescore', 'reads', 'freshness', 'ingest', 'loop'] as const;
@@ -48,7 +48,7 @@ function parseOptions(): Options {
     .option('--only <names>', `a comma-separated subset of ${BENCHMARKS.join(', ')}`)
     .option(
       '--smoke',
-      'a few hundred leads and 1-second load runs: checks that every benchmark runs (figures mean nothing)',
+      'a few hundred leads and 2-second load runs: checks that every benchmark runs (figures mean nothing)',
     )
     .option('--seed <n>', 'seed of the data set', '1')
     .option('--seconds <n>', 'length of each load run (ingest)', '10')
@@ -85,7 +85,7 @@ function parseOptions(): Options {
     only: only as Benchmark[],
     smoke,
     seed: Number(raw.seed),
-    seconds: smoke ? 1 : Number(raw.seconds),
+    seconds: smoke ? 2 : Number(raw.seconds),
     samples: smoke ? 20 : Number(raw.samples),
     data: String(raw.data),
     results:
@@ -218,8 +218,8 @@ async function runOn(engine: Engine, database: BenchDatabase, options: Options, 
       );
     }
     if (wants('ingest')) {
-      // The server has core 0; the load generator takes core 1.
-      pinSelf(1);
+      // The server has a core of its own; the load generator takes another.
+      pinSelf(true);
       try {
         const emails = sample.map((s) => s.email);
         const single = await ingest(live, {
@@ -246,7 +246,7 @@ async function runOn(engine: Engine, database: BenchDatabase, options: Options, 
           );
         }
       } finally {
-        pinSelf(null);
+        pinSelf(false);
       }
     }
   } finally {
@@ -298,7 +298,7 @@ async function main(): Promise<void> {
           decided: manifest.decided,
           eventsPerLead: manifest.eventsPerLead,
         },
-        options: { only: options.only, seconds: options.seconds, samples: options.samples },
+        options: { only: options.only, seconds: options.seconds, samples: options.samples, pinning },
         results,
       };
       writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);

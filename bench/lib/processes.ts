@@ -1,6 +1,7 @@
 // Hearth as a separate process, the way it runs in production: `node bin/hearth.js …` (the build
-// of `npm run build:server`). The server gets core 0 and the benchmark (the load generator) core 1
-// where `taskset` and two cores are there, so that client and server do not share a core.
+// of `npm run build:server`). The server gets the first core this process may use and the
+// benchmark (the load generator) the second, where `taskset` and two cores are there, so that
+// client and server do not share a core.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
@@ -8,7 +9,27 @@ import { cpus } from 'node:os';
 
 const HEARTH = new URL('../../bin/hearth.js', import.meta.url).pathname;
 
-export const canPin: boolean = cpus().length >= 2 && existsSync('/usr/bin/taskset');
+// The cores this process may run on (a container may allow fewer than the machine has).
+function allowedCores(): number[] {
+  try {
+    const list = /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '';
+    return list.split(',').flatMap((part) => {
+      const [from, to] = part.split('-').map(Number);
+      if (from === undefined || Number.isNaN(from)) return [];
+      return Array.from({ length: (to ?? from) - from + 1 }, (_, i) => from + i);
+    });
+  } catch {
+    return cpus().map((_, i) => i);
+  }
+}
+
+const cores = allowedCores();
+const allCores = cores.join(',');
+/** The server's core and the load generator's, when there are two to give and taskset to give them. */
+export const pinning: { server: number; client: number } | null =
+  cores.length >= 2 && existsSync('/usr/bin/taskset')
+    ? { server: cores[0] as number, client: cores[1] as number }
+    : null;
 
 /** The environment for a Hearth process: ours without any Hearth or database setting, plus `env`. */
 function childEnv(env: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
@@ -20,16 +41,16 @@ function childEnv(env: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
   return { ...base, ...env };
 }
 
-function command(args: string[], core: number | null): [string, string[]] {
-  return canPin && core !== null
-    ? ['taskset', ['-c', String(core), process.execPath, HEARTH, ...args]]
+function command(args: string[], pinned: boolean): [string, string[]] {
+  return pinning && pinned
+    ? ['taskset', ['-c', String(pinning.server), process.execPath, HEARTH, ...args]]
     : [process.execPath, [HEARTH, ...args]];
 }
 
-/** Pins this process (all its threads) to one core, or back to all of them (`null`). */
-export function pinSelf(core: number | null): void {
-  if (!canPin) return;
-  const list = core === null ? `0-${cpus().length - 1}` : String(core);
+/** Moves this process (all its threads) to the load generator's core, or back to all (`false`). */
+export function pinSelf(toClientCore: boolean): void {
+  if (!pinning) return;
+  const list = toClientCore ? String(pinning.client) : allCores;
   execFileSync('taskset', ['-a', '-p', '-c', list, String(process.pid)], { stdio: 'ignore' });
 }
 
@@ -49,7 +70,7 @@ export async function startServer(
   port: number,
 ): Promise<RunningServer> {
   const started = performance.now();
-  const [file, args] = command(['serve'], 0);
+  const [file, args] = command(['serve'], true);
   const child = spawn(file, args, {
     env: childEnv({ ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...unlimited() }),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -107,7 +128,7 @@ export interface CommandRun {
 /** Runs a `hearth` command to its end (on all cores), measuring its time and peak memory. */
 export async function runHearth(env: Readonly<Record<string, string>>, args: string[]): Promise<CommandRun> {
   const started = performance.now();
-  const [file, argv] = command(args, null);
+  const [file, argv] = command(args, false);
   const child = spawn(file, argv, {
     env: childEnv({ ...env, LOG_LEVEL: 'warn' }),
     stdio: ['ignore', 'pipe', 'pipe'],
