@@ -67,6 +67,9 @@ export interface BacktestReport extends BacktestSummary {
 // page).
 const LEAD_PAGE = 1000;
 const EVENT_PAGE = 50_000;
+// Leads scored between two turns of the event loop: 10–30 ms here (two models a lead), where a
+// page of 1,000 was a stall of up to 1.6 s (docs/performance.md).
+const YIELD_EVERY = 100;
 
 async function chosenModel(
   ctx: AppContext,
@@ -180,7 +183,9 @@ export async function runBacktest(
     // The next page is read while this one is scored; its failure surfaces at the next await.
     next = fetchPage((page.at(-1) as DecidedLead).lead.id);
     next.catch(() => undefined);
-    for (const decided of page) {
+    for (const [i, decided] of page.entries()) {
+      // Let requests and timers run between slices of a page.
+      if (i > 0 && i % YIELD_EVERY === 0) await nextTurn();
       const history = events.get(decided.lead.id) ?? [];
       const { lead, criteria } = asOfDecision(decided);
       const reading = readingAsOf(lead, history, criteria, model, decided.decidedAt);
@@ -202,7 +207,6 @@ export async function runBacktest(
       });
     }
     options.onProgress?.(observations.length, Math.max(total, observations.length));
-    // Let requests and timers run between pages.
     await nextTurn();
   }
   const summary = summarise(observations, {
