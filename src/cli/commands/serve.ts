@@ -1,9 +1,9 @@
 import { bootstrapFirstAdminKey } from '../../app/access/access-service.js';
-import { resumePublishJobs } from '../../app/scoring/model-lifecycle.js';
 import { scheduleDeskWork } from '../../jobs/desk-work.js';
 import { scheduleDueWork } from '../../jobs/due-work.js';
 import { scheduleEmbeddedMaintenance } from '../../jobs/maintenance.js';
 import { schedulePredictions } from '../../jobs/prediction.js';
+import { scheduleRescoreResume } from '../../jobs/publish-resume.js';
 import { scheduleWebhookDelivery } from '../../jobs/webhook-delivery.js';
 import { buildServer, openApp } from '../../main.js';
 import { configOf, type Io, line } from '../runtime.js';
@@ -18,14 +18,12 @@ export async function serve(io: Io): Promise<void> {
   const stopMaintenance =
     app.database.kind === 'embedded' ? scheduleEmbeddedMaintenance(app.ctx.store, logger) : () => {};
   // Decay transitions land within a minute of their instant; a publish rescore interrupted by a
-  // stop carries on (its progress is in the leads themselves).
+  // stop or a crash carries on, here or in another instance (its progress is in the leads).
   const stopDueWork = scheduleDueWork(app.ctx, logger);
   const stopDeskWork = scheduleDeskWork(app.ctx, logger, config.jobPollMs);
   const stopWebhooks = scheduleWebhookDelivery(app.ctx, logger, config.jobPollMs, config.webhookTimeoutMs);
   const stopPredictions = schedulePredictions(app.ctx, logger, config.predictRetrainHours);
-  const resumed = resumePublishJobs(app.ctx).catch((error: unknown) =>
-    logger.error(`resuming a model publish failed: ${String(error)}`),
-  );
+  const stopRescore = scheduleRescoreResume(app.ctx, logger);
   await server.listen({ port: config.port, host: config.host });
   const address = server.addresses()[0];
   const port = typeof address === 'object' ? address.port : config.port;
@@ -59,8 +57,9 @@ export async function serve(io: Io): Promise<void> {
   await stopDeskWork();
   await stopWebhooks();
   await stopPredictions();
+  const rescoring = stopRescore();
   await server.close();
   await app.close();
   // A rescore still running fails on the closed pool; it resumes at the next start.
-  await resumed;
+  await rescoring;
 }
