@@ -30,9 +30,19 @@ export function documentPath(instancePath: string, prefix = ''): string {
  * also makes its parent report it as an "additional property"; that echo is dropped.
  */
 export function schemaProblems(errors: readonly SchemaError[], prefix = ''): FieldProblem[] {
-  const located = errors
-    .filter((e) => e.keyword !== 'boolean' && e.keyword !== 'anyOf' && e.keyword !== 'oneOf')
-    .map((e) => ({ error: e, path: pointerOf(e) }));
+  const isUnion = (e: SchemaError) =>
+    e.keyword === 'boolean' || e.keyword === 'anyOf' || e.keyword === 'oneOf';
+  const specific = errors.filter((e) => !isUnion(e));
+  // A union whose branches left no error of their own beneath it (each branch failed on a keyword
+  // that reports nothing deeper) would otherwise vanish and leave a 400 that names nothing.
+  const unexplained = errors.filter(
+    (e) =>
+      isUnion(e) &&
+      !specific.some(
+        (s) => s.instancePath === e.instancePath || s.instancePath.startsWith(`${e.instancePath}/`),
+      ),
+  );
+  const located = [...specific, ...unexplained].map((e) => ({ error: e, path: pointerOf(e) }));
   const byPath = new Map<string, SchemaError[]>();
   for (const { error, path } of located) {
     // The property failed its own schema too: those deeper errors say why, this echo adds nothing.
@@ -72,6 +82,10 @@ function describe(group: readonly SchemaError[]): string {
       return `must be a valid ${String(first.params.format)}`;
     case 'minProperties':
       return 'must not be empty';
+    case 'anyOf':
+    case 'oneOf':
+    case 'boolean':
+      return 'is none of the accepted forms';
     case 'maxProperties':
       return `must have at most ${String(first.params.limit)} key(s)`;
     default:

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -19,8 +20,8 @@ import { eventRoutes } from './routes/event-routes.js';
 import { leadRoutes } from './routes/lead-routes.js';
 import { mergeRoutes } from './routes/merge-routes.js';
 import { modelRoutes } from './routes/model-routes.js';
-import { sessionRoutes } from './routes/session-routes.js';
 import { predictionRoutes } from './routes/prediction-routes.js';
+import { sessionRoutes } from './routes/session-routes.js';
 import { statsRoutes } from './routes/stats-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
 import { EventView, ExplanationView, LeadView, TransitionView } from './schemas.js';
@@ -57,10 +58,29 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions): Pr
       connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(options.timeouts.requestMs / 4))),
     },
     return503OnClosing: true,
+    // A path that does not decode (`/leads/%ff`) is refused before routing: in Hearth's error shape.
+    frameworkErrors: (error, _request, reply) => {
+      sendError(reply, new HearthError('invalid', `The URL is malformed: ${error.message}`, {}));
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(handleError);
+  // JSON bodies must be UTF-8 (RFC 8259): decoded leniently, bytes in another encoding would be
+  // stored as U+FFFD without a word. Past that check, Fastify's own parser (prototype poisoning refused).
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const bytes = body as Buffer;
+    if (!isUtf8(bytes)) {
+      done(
+        new HearthError('invalid', 'The body is not valid UTF-8; send JSON encoded as UTF-8', {}),
+        undefined,
+      );
+      return;
+    }
+    void parseJson(request, bytes.toString('utf8'), done); // synchronous: it calls done itself
+  });
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, new HearthError('not_found', `No route ${request.method} ${request.url.split('?')[0]}`)),
   );

@@ -1,7 +1,10 @@
+import { isUtf8 } from 'node:buffer';
 import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { parse as parseCsv } from 'csv-parse';
 import { streamArray } from 'stream-json/streamers/stream-array.js';
+import { HearthError } from '../../domain/errors.js';
 
 export const FILE_FORMATS = ['csv', 'ndjson', 'json'] as const;
 export type FileFormat = (typeof FILE_FORMATS)[number];
@@ -27,7 +30,8 @@ export function formatFromName(name: string): FileFormat | undefined {
  * record (reported, skipped) rather than stopping the import, except where the format makes the
  * rest of the file unreadable too (a broken JSON array).
  */
-export async function* readRecords(input: Readable, format: FileFormat): AsyncGenerator<SourceRecord> {
+export async function* readRecords(file: Readable, format: FileFormat): AsyncGenerator<SourceRecord> {
+  const input = Readable.from(utf8Only(file));
   switch (format) {
     case 'csv':
       yield* readCsv(input);
@@ -41,19 +45,52 @@ export async function* readRecords(input: Readable, format: FileFormat): AsyncGe
   }
 }
 
-async function* readCsv(input: Readable): AsyncGenerator<SourceRecord> {
-  const parser = input.pipe(
-    parseCsv({
-      bom: true,
-      columns: (header: string[]) => header.map((h) => h.trim()),
-      skip_empty_lines: true,
-      relax_column_count: true,
-      info: true,
-      // A bad row (e.g. an unclosed quote) is reported by line instead of ending the import.
-      skip_records_with_error: true,
-      raw: true,
-    }),
+/**
+ * The file's bytes, unchanged, as long as they are UTF-8. A file in another encoding (Latin-1 from
+ * a spreadsheet, UTF-16) would otherwise be stored with U+FFFD in place of every accented letter,
+ * silently: the import stops at the first line that is not UTF-8.
+ */
+async function* utf8Only(input: Readable): AsyncGenerator<Buffer> {
+  let line = 1;
+  let carry = Buffer.alloc(0); // an incomplete last line, checked with the next chunk
+  for await (const chunk of input as AsyncIterable<Buffer | string>) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    const text = Buffer.concat([carry, bytes]);
+    const end = text.lastIndexOf(0x0a) + 1;
+    let start = 0;
+    while (start < end) {
+      const next = text.indexOf(0x0a, start) + 1;
+      if (!isUtf8(text.subarray(start, next))) throw notUtf8(line);
+      line += 1;
+      start = next;
+    }
+    carry = text.subarray(end);
+    yield bytes;
+  }
+  if (!isUtf8(carry)) throw notUtf8(line);
+}
+
+function notUtf8(line: number): HearthError {
+  return new HearthError(
+    'invalid',
+    `line ${line}: not valid UTF-8; save the file as UTF-8 and import it again (what was already imported is skipped)`,
+    { line },
   );
+}
+
+async function* readCsv(input: Readable): AsyncGenerator<SourceRecord> {
+  const parser = parseCsv({
+    bom: true,
+    columns: (header: string[]) => header.map((h) => h.trim()),
+    skip_empty_lines: true,
+    relax_column_count: true,
+    info: true,
+    // A bad row (e.g. an unclosed quote) is reported by line instead of ending the import.
+    skip_records_with_error: true,
+    raw: true,
+  });
+  // An error reading the file (not UTF-8) destroys the parser with it: the loop below throws it.
+  pipeline(input, parser).catch(() => {});
   const skipped: SourceRecord[] = [];
   const skippedLines = new Set<number>();
   parser.on('skip', (error: Error & { lines?: number }) => {
@@ -93,12 +130,14 @@ async function* readNdjson(input: Readable): AsyncGenerator<SourceRecord> {
 }
 
 async function* readJsonArray(input: Readable): AsyncGenerator<SourceRecord> {
-  const items = input.pipe(streamArray.withParserAsStream());
+  const items = streamArray.withParserAsStream();
+  pipeline(input, items).catch(() => {}); // a read error ends the loop below with it
   try {
     for await (const item of items as AsyncIterable<{ key: number; value: unknown }>) {
       yield { location: `item ${item.key + 1}`, kind: 'object', value: item.value };
     }
   } catch (error) {
+    if (error instanceof HearthError) throw error;
     yield {
       location: 'file',
       kind: 'unreadable',
