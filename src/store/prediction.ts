@@ -86,6 +86,8 @@ export interface PredictionStore {
   /** Stores predictions, locking the leads in id order as every writer of leads does. */
   save(writes: readonly PredictionWrite[], modelId: number, now: Date): Promise<void>;
   countOpen(): Promise<number>;
+  /** Leads by their latest decision, as training counts them. */
+  countOutcomes(): Promise<{ won: number; lost: number }>;
   probabilitiesOf(ids: readonly string[]): Promise<Map<string, number>>;
   ofLead(id: string): Promise<StoredPrediction | undefined>;
 }
@@ -248,6 +250,16 @@ export function predictionStore(db: Db): PredictionStore {
         .where('status', '=', 'open')
         .executeTakeFirstOrThrow();
       return Number(row.n);
+    },
+    countOutcomes: async () => {
+      const result = await sql<{ to_status: 'customer' | 'lost'; n: string }>`
+        select to_status, count(*) as n from (
+          select distinct on (lead_id) lead_id, to_status from lead_status_changes
+          where to_status in ('customer', 'lost')
+          order by lead_id, at desc, id desc
+        ) latest group by to_status`.execute(db);
+      const count = (status: string) => Number(result.rows.find((r) => r.to_status === status)?.n ?? 0);
+      return { won: count('customer'), lost: count('lost') };
     },
     probabilitiesOf: async (ids) => {
       if (ids.length === 0) return new Map();

@@ -32,6 +32,9 @@ describeEachDatabase(
     let report: TrainingReport;
 
     it('refuses below the minimum of outcomes, naming the counts', async () => {
+      // The schedule counts first: no run is recorded for a history too short to train on.
+      expect(await retrainIfDue(ctx(), 7 * DAY)).toBe('too_few_outcomes');
+      expect(await ctx().store.prediction.runs(5)).toEqual([]);
       await expect(trainPrediction(ctx(), { trigger: 'manual', requestedBy: null })).rejects.toThrow(
         `at least ${MINIMUM_OUTCOMES_EACH} won and ${MINIMUM_OUTCOMES_EACH} lost leads; there are 0 won and 0 lost`,
       );

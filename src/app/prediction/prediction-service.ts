@@ -5,6 +5,7 @@ import { HearthError } from '../../domain/errors.js';
 import type { Lead } from '../../domain/lead.js';
 import { observe } from '../../domain/prediction/features.js';
 import {
+  MINIMUM_OUTCOMES_EACH,
   predict,
   type TrainingExample,
   type TrainingResult,
@@ -302,6 +303,9 @@ export async function retrainIfDue(
 ): Promise<TrainingReport | 'not_due' | 'too_few_outcomes' | 'busy'> {
   const latest = (await ctx.store.prediction.models(1))[0];
   if (latest && ctx.clock().getTime() - latest.trainedAt.getTime() < everyMs) return 'not_due';
+  // Counted before a run is started, so a young installation's history is not a list of refusals.
+  const { won, lost } = await ctx.store.prediction.countOutcomes();
+  if (won < MINIMUM_OUTCOMES_EACH || lost < MINIMUM_OUTCOMES_EACH) return 'too_few_outcomes';
   try {
     return await trainPrediction(ctx, { trigger: 'schedule', requestedBy: null });
   } catch (error) {
