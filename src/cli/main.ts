@@ -81,9 +81,10 @@ export function buildProgram(io: Io): Command {
       new Option('--temperature <temperature>', 'only this stored temperature').choices(TEMPERATURES),
     )
     .option('--search <text>', 'words matched against name, email, company, title, phone')
+    .option('--min-probability <p>', 'only leads whose conversion probability is at least p (0–1)')
     .option(
       '--sort <field>',
-      'createdAt, updatedAt, lastActivityAt, name, email, company; "-" for descending',
+      'createdAt, updatedAt, lastActivityAt, name, email, company, probability; "-" for descending',
       '-createdAt',
     )
     .option('--limit <n>', 'how many', '50')

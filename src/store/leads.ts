@@ -27,6 +27,8 @@ export interface LeadQuery {
   readonly temperature?: 'cold' | 'cool' | 'warm' | 'hot';
   /** Words matched as prefixes against name, email, company, job title and phone. */
   readonly text?: string;
+  /** Only leads whose predictive score is at least this (0–1): a threshold on the probability. */
+  readonly minProbability?: number;
   /** Restricts to leads owned by this user or unassigned (a rep's view). */
   readonly visibleTo?: string;
   readonly sort: LeadSortField;
@@ -209,6 +211,7 @@ export function applyFilters(
   }
   if (filter.source !== undefined) q = q.where('source', '=', filter.source);
   if (filter.temperature !== undefined) q = q.where('temperature', '=', filter.temperature);
+  if (filter.minProbability !== undefined) q = q.where('probability', '>=', filter.minProbability);
   if (filter.visibleTo !== undefined) {
     const userId = filter.visibleTo;
     q = q.where((eb) => eb.or([eb('owner_id', 'is', null), eb('owner_id', '=', userId)]));

@@ -95,6 +95,13 @@ describeCliOnEachDatabase('hearth predict', (cli) => {
     const lead = await cli.run(['lead', 'open@acme.example']);
     expect(lead.stdout).toMatch(/Probability of converting: \d+\.\d% \(model 2/);
 
+    const likely = await cli.run(['leads', '--min-probability', '0.000001']);
+    expect(likely.stdout).toContain('open@acme.example');
+    expect(likely.stdout).toMatch(/probability/);
+    expect(likely.stdout).toMatch(/\d+\.\d%/);
+    const bad = await cli.run(['leads', '--min-probability', '7']);
+    expect(bad.stderr).toContain('--min-probability: must be a number from 0 to 1');
+
     const exported = join(cli.workDir, 'leads-out.csv');
     expect((await cli.run(['export', 'leads', '--out', exported])).status).toBe(0);
     const rows = parse(readFileSync(exported), { columns: true }) as Record<string, string>[];

@@ -109,5 +109,14 @@ describeEachDatabase('the predictive score over HTTP', (env) => {
     expect(seen[0]).toBeGreaterThan(seen[1] as number);
     expect(seen[1]).toBeGreaterThan(0);
     expect(seen[2]).toBeNull();
+
+    // A threshold on the probability: only the leads at or above it.
+    const above = json<{ data: { probability: number }[] }>(
+      await server.inject({ url: `/api/v1/leads?minProbability=${seen[0]}`, headers: manager }),
+    );
+    expect(above.data.map((l) => l.probability)).toEqual([seen[0]]);
+    const refused = await server.inject({ url: '/api/v1/leads?minProbability=2', headers: manager });
+    expect(refused.statusCode).toBe(400);
+    expect(json(refused).error).toMatchObject({ message: expect.stringContaining('minProbability') });
   });
 });

@@ -23,6 +23,7 @@ export interface LeadsOptions {
   readonly source?: string;
   readonly temperature?: Temperature;
   readonly search?: string;
+  readonly minProbability?: string;
   readonly sort: string;
   readonly limit: string;
   readonly json?: boolean;
@@ -44,8 +45,13 @@ function parseListOptions(options: LeadsOptions) {
   if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
     problems.push({ path: '--limit', message: 'must be a whole number from 1 to 10000' });
   }
+  const minProbability = options.minProbability === undefined ? undefined : Number(options.minProbability);
+  if (minProbability !== undefined && !(minProbability >= 0 && minProbability <= 1)) {
+    problems.push({ path: '--min-probability', message: 'must be a number from 0 to 1' });
+  }
   if (problems.length > 0) throw HearthError.invalid(problems);
   return {
+    ...(minProbability !== undefined ? { minProbability } : {}),
     sort: sort as LeadSortField,
     direction: options.sort.startsWith('-') ? ('desc' as const) : ('asc' as const),
     limit,
@@ -54,7 +60,7 @@ function parseListOptions(options: LeadsOptions) {
 
 /** `hearth leads`: a table (or JSON) of leads with filters. */
 export async function leadsCommand(io: Io, options: LeadsOptions): Promise<void> {
-  const { sort, direction, limit } = parseListOptions(options);
+  const { sort, direction, limit, ...thresholds } = parseListOptions(options);
   await withApp(io, async (app) => {
     const listed = await listLeads(app.ctx, OPERATOR, {
       ...(options.status !== undefined ? { status: options.status as LeadStatus } : {}),
@@ -62,6 +68,7 @@ export async function leadsCommand(io: Io, options: LeadsOptions): Promise<void>
       ...(options.source !== undefined ? { source: options.source } : {}),
       ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
       ...(options.search !== undefined ? { text: options.search } : {}),
+      ...thresholds,
       sort,
       direction,
       limit,
@@ -80,7 +87,18 @@ export async function leadsCommand(io: Io, options: LeadsOptions): Promise<void>
     }
     const table = new Table({
       style: PLAIN,
-      head: ['id', 'email', 'name', 'company', 'status', 'temperature', 'fit', 'interest', 'last activity'],
+      head: [
+        'id',
+        'email',
+        'name',
+        'company',
+        'status',
+        'temperature',
+        'fit',
+        'interest',
+        'probability',
+        'last activity',
+      ],
     });
     for (const lead of page.leads) {
       table.push([
@@ -92,6 +110,7 @@ export async function leadsCommand(io: Io, options: LeadsOptions): Promise<void>
         lead.temperature,
         lead.fit,
         lead.interest,
+        lead.probability === null ? '' : `${(lead.probability * 100).toFixed(1)}%`,
         lead.lastActivityAt?.toISOString() ?? '',
       ]);
     }

@@ -47,6 +47,13 @@ const ListQuery = Type.Object(
           'Stored temperature, exact as of the last write to the lead; the sweeper will keep it exact between writes.',
       }),
     ),
+    minProbability: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        maximum: 1,
+        description: 'Only leads whose conversion probability (docs/prediction.md) is at least this.',
+      }),
+    ),
     q: Type.Optional(
       Type.String({
         maxLength: 200,
@@ -168,6 +175,7 @@ export function leadRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           ...(query.source !== undefined ? { source: query.source } : {}),
           ...(query.temperature !== undefined ? { temperature: query.temperature } : {}),
           ...(query.q !== undefined ? { text: query.q } : {}),
+          ...(query.minProbability !== undefined ? { minProbability: query.minProbability } : {}),
           sort,
           direction: sortParam.startsWith('-') ? 'desc' : 'asc',
           limit: query.limit ?? 50,
