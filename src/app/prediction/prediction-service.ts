@@ -1,6 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import Type, { type Static } from 'typebox';
-import { canSeeLead, type Principal } from '../../domain/access.js';
 import { HearthError } from '../../domain/errors.js';
 import type { Lead } from '../../domain/lead.js';
 import { observe } from '../../domain/prediction/features.js';
@@ -173,11 +172,15 @@ export async function trainPrediction(
 export async function startTraining(
   ctx: AppContext,
   input: TrainInput & { trigger: PredictionTrigger; requestedBy: string | null },
+  onUnexpectedFailure: (error: unknown) => void,
 ): Promise<PredictionRun> {
   const started = performance.now();
   const run = await beginRun(ctx, input);
-  // Its failure is recorded on the run, where the caller looks for it.
-  completeRun(ctx, run, () => undefined, started).catch(() => undefined);
+  // A refusal (too few outcomes) is recorded on the run, where the caller looks for it; anything
+  // else also goes to the server log, which the run's message points to.
+  completeRun(ctx, run, () => undefined, started).catch((error: unknown) => {
+    if (!(error instanceof HearthError)) onUnexpectedFailure(error);
+  });
   return run;
 }
 
@@ -282,14 +285,8 @@ export async function predictionRun(ctx: AppContext, id: number): Promise<Predic
   return run;
 }
 
-/** The stored prediction of a lead the actor may see; null before one is made. */
-export async function leadPrediction(
-  ctx: AppContext,
-  actor: Principal,
-  lead: Lead,
-): Promise<StoredPrediction | null> {
-  if (!canSeeLead(actor, lead))
-    throw new HearthError('not_found', `No lead has id ${lead.id}`, { id: lead.id });
+/** A lead's stored prediction (read the lead with `getLead`, which checks who may see it); null before one. */
+export async function leadPrediction(ctx: AppContext, lead: Lead): Promise<StoredPrediction | null> {
   return (await ctx.store.prediction.ofLead(lead.id)) ?? null;
 }
 

@@ -211,7 +211,7 @@ export async function leadCommand(io: Io, reference: string, options: { json?: b
     const events = await app.ctx.store.events.forLead(lead.id, { limit: 20 });
     const explanation = await explainLead(app.ctx, OPERATOR, lead.id);
     const nextBestActions = await nextBestActionsOf(app.ctx, lead);
-    const prediction = await leadPrediction(app.ctx, OPERATOR, lead);
+    const prediction = await leadPrediction(app.ctx, lead);
     if (options.json) {
       line(io.out, JSON.stringify({ lead, explanation, prediction, nextBestActions, events }, null, 2));
       return;

@@ -130,7 +130,11 @@ export function predictionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         const principal = principalOf(request);
         const run = await onBody(
-          startTraining(ctx, { ...request.body, trigger: 'manual', requestedBy: principal.userId ?? null }),
+          startTraining(
+            ctx,
+            { ...request.body, trigger: 'manual', requestedBy: principal.userId ?? null },
+            (error) => app.log.error({ err: error }, 'predictive score training failed'),
+          ),
         );
         return reply.status(202).send(run);
       },
@@ -187,7 +191,7 @@ export function predictionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       async (request) => {
         const principal = principalOf(request);
         const lead = await getLead(ctx, principal, request.params.id);
-        return { prediction: await leadPrediction(ctx, principal, lead) };
+        return { prediction: await leadPrediction(ctx, lead) };
       },
     );
   };
