@@ -54,13 +54,16 @@ export function schemaProblems(errors: readonly SchemaError[], prefix = ''): Fie
 }
 
 function pointerOf(error: SchemaError): string {
+  // A property name is one pointer segment: `/` and `~` in it are escaped as in the error's own path.
   const extra = (key: string, listKey: string) =>
-    error.params[key] ?? (error.params[listKey] as unknown[] | undefined)?.[0];
+    String(error.params[key] ?? (error.params[listKey] as unknown[] | undefined)?.[0])
+      .replace(/~/g, '~0')
+      .replace(/\//g, '~1');
   if (error.keyword === 'additionalProperties') {
-    return `${error.instancePath}/${String(extra('additionalProperty', 'additionalProperties'))}`;
+    return `${error.instancePath}/${extra('additionalProperty', 'additionalProperties')}`;
   }
   if (error.keyword === 'required') {
-    return `${error.instancePath}/${String(extra('missingProperty', 'requiredProperties'))}`;
+    return `${error.instancePath}/${extra('missingProperty', 'requiredProperties')}`;
   }
   return error.instancePath;
 }
