@@ -50,62 +50,73 @@ export function eventStore(db: Kysely<Database> | Transaction<Database>): EventS
   return {
     append: async (events, receivedAt) => {
       if (events.length === 0) return [];
-      // Ids come first so that each external id can be claimed with the id of its event.
-      const allocated = await sql<{ id: number }>`
-        select nextval(pg_get_serial_sequence('events', 'id'))::int8 as id
-        from generate_series(1, ${events.length}::int)`.execute(db);
-      const ids = allocated.rows.map((r) => Number(r.id));
       // The first event with a given external id in the batch is the one that may be stored.
       const firstIndex = new Map<string, number>();
       events.forEach((e, i) => {
         if (e.externalId !== null && !firstIndex.has(e.externalId)) firstIndex.set(e.externalId, i);
       });
-      const keyed = [...firstIndex].map(([externalId, i]) => ({ externalId, i }));
-      const duplicates = new Map<string, number>();
-      if (keyed.length > 0) {
-        // Concurrent claims of one key serialise on the primary key; the loser sees a conflict.
-        const claimed = await sql<{ external_id: string }>`
+      // One statement (one round trip): number every event, claim the external ids of the first
+      // of each with that id, store the events without an id or whose claim won. Concurrent claims
+      // of one key serialise on the primary key of event_keys; the loser sees a conflict. The
+      // final select reads event_keys as of the statement's start, so it names the earlier event
+      // of a key stored before (a re-import) but not one a concurrent batch committed while this
+      // statement waited for it: those few are read after.
+      const { rows } = await sql<{ id: string | number; won: boolean; earlier: string | number | null }>`
+        with input as materialized (
+          select u.*, nextval(pg_get_serial_sequence('events', 'id'))::int8 as id
+          from unnest(
+            ${events.map((e) => e.leadId)}::uuid[],
+            ${events.map((e) => e.type)}::text[],
+            ${events.map((e) => e.occurredAt.toISOString())}::timestamptz[],
+            ${events.map((e) => e.externalId)}::text[],
+            ${events.map((e) => JSON.stringify(e.properties))}::jsonb[],
+            ${events.map((e, i) => e.externalId !== null && firstIndex.get(e.externalId) === i)}::bool[]
+          ) with ordinality as u(lead_id, type, occurred_at, external_id, properties, first, ord)
+        ),
+        claimed as (
           insert into event_keys (external_id, event_id, lead_id)
-          select * from unnest(
-            ${keyed.map((k) => k.externalId)}::text[],
-            ${keyed.map((k) => ids[k.i])}::int8[],
-            ${keyed.map((k) => events[k.i]?.leadId)}::uuid[])
+          select external_id, id, lead_id from input where first
           on conflict (external_id) do nothing
-          returning external_id`.execute(db);
-        const won = new Set(claimed.rows.map((r) => r.external_id));
-        const lost = keyed.filter((k) => !won.has(k.externalId)).map((k) => k.externalId);
-        if (lost.length > 0) {
-          const earlier = await db
-            .selectFrom('event_keys')
-            .select(['external_id', 'event_id'])
-            .where('external_id', 'in', lost)
-            .execute();
-          for (const row of earlier) duplicates.set(row.external_id, row.event_id);
-        }
+          returning external_id
+        ),
+        stored as (
+          insert into events (id, lead_id, type, occurred_at, external_id, properties, received_at)
+          select id, lead_id, type, occurred_at, external_id, properties, ${receivedAt.toISOString()}::timestamptz
+          from input
+          where external_id is null or (first and external_id in (select external_id from claimed))
+        )
+        select i.id, (i.external_id is null or c.external_id is not null) as won, k.event_id as earlier
+        from input i
+        left join claimed c on i.first and c.external_id = i.external_id
+        left join event_keys k on i.first and c.external_id is null and k.external_id = i.external_id
+        order by i.ord`.execute(db);
+      const ids = rows.map((r) => Number(r.id));
+      const duplicates = new Map<string, number>();
+      const unseen: string[] = [];
+      rows.forEach((r, i) => {
+        const externalId = events[i]?.externalId ?? null;
+        if (externalId === null || r.won || firstIndex.get(externalId) !== i) return;
+        if (r.earlier === null) unseen.push(externalId);
+        else duplicates.set(externalId, Number(r.earlier));
+      });
+      if (unseen.length > 0) {
+        const earlier = await db
+          .selectFrom('event_keys')
+          .select(['external_id', 'event_id'])
+          .where('external_id', 'in', unseen)
+          .execute();
+        for (const row of earlier) duplicates.set(row.external_id, Number(row.event_id));
+        const gone = unseen.find((k) => !duplicates.has(k));
+        // Claimed by a batch that committed, then deleted with its lead before this read.
+        if (gone !== undefined) throw new Error(`the event id ${gone} was claimed and removed meanwhile`);
       }
-      const results = events.map((e, i): { id: number } | { duplicateOf: number } => {
+      return events.map((e, i): { id: number } | { duplicateOf: number } => {
         if (e.externalId === null) return { id: ids[i] as number };
         const earlier = duplicates.get(e.externalId);
         if (earlier !== undefined) return { duplicateOf: earlier };
         const first = firstIndex.get(e.externalId) as number;
         return first === i ? { id: ids[i] as number } : { duplicateOf: ids[first] as number };
       });
-      const fresh = events.flatMap((e, i) => {
-        const result = results[i];
-        return result && 'id' in result ? [{ ...e, id: result.id }] : [];
-      });
-      if (fresh.length > 0) {
-        await sql`
-          insert into events (id, lead_id, type, occurred_at, external_id, properties, received_at)
-          select *, ${receivedAt.toISOString()}::timestamptz from unnest(
-            ${fresh.map((e) => e.id)}::int8[],
-            ${fresh.map((e) => e.leadId)}::uuid[],
-            ${fresh.map((e) => e.type)}::text[],
-            ${fresh.map((e) => e.occurredAt.toISOString())}::timestamptz[],
-            ${fresh.map((e) => e.externalId)}::text[],
-            ${fresh.map((e) => JSON.stringify(e.properties))}::jsonb[])`.execute(db);
-      }
-      return results;
     },
     forLead: async (leadId, { limit, before }) => {
       let q = db

@@ -343,14 +343,29 @@ export function leadStore(db: Db): LeadStore {
     ensureByEmail: async (emails, now, accountKeys) => {
       if (emails.length === 0) return { ids: new Map(), created: new Set() };
       const unique = [...new Set(emails)];
-      const inserted = await sql<{ id: string; email: string }>`
-        insert into leads (email, account_key, created_at, updated_at)
-        select email, account_key, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
-        from unnest(${unique}::text[], ${unique.map((e) => accountKeys.get(e) ?? null)}::text[]) as u(email, account_key)
-        on conflict (email) do nothing
-        returning id, email`.execute(db);
-      const created = new Set(inserted.rows.map((r) => r.email));
-      const ids = new Map(inserted.rows.map((r) => [r.email, r.id]));
+      // One statement for both kinds: the leads it creates, and the ones that exist, read as of
+      // the statement's start. An email whose lead a concurrent transaction created while the
+      // insert waited for it is in neither; those few are read after.
+      const { rows } = await sql<{ id: string; email: string; created: boolean }>`
+        with input as (
+          select * from unnest(${unique}::text[], ${unique.map((e) => accountKeys.get(e) ?? null)}::text[]) as u(email, account_key)
+        ),
+        inserted as (
+          insert into leads (email, account_key, created_at, updated_at)
+          select email, account_key, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
+          from input
+          on conflict (email) do nothing
+          returning id, email
+        )
+        select id, email, true as created from inserted
+        union all
+        select l.id, l.email, false from leads l join input using (email)`.execute(db);
+      const created = new Set<string>();
+      const ids = new Map<string, string>();
+      for (const r of rows) {
+        if (r.created) created.add(r.email);
+        ids.set(r.email, r.id);
+      }
       const missing = unique.filter((e) => !ids.has(e));
       if (missing.length > 0) {
         const existing = await db

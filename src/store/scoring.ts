@@ -38,6 +38,11 @@ export interface ScoreUpdate {
   /** The instant the stored temperature is exact at. */
   readonly scoredAt: Date;
   readonly interestKeys: { readonly engagement: number | null; readonly intent: number | null };
+  /**
+   * Moves the lead's last activity forward to this instant if it is later (ingest: the newest
+   * event stored for it), in the same statement rather than a second update of the same rows.
+   */
+  readonly lastActivityAt?: Date | null;
 }
 
 /** A stored transition. */
@@ -78,6 +83,24 @@ export interface ScoringStore {
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/**
+ * Published model documents by the md5 of their stored text, shared by every store of the
+ * process. Ingest reads the active model in every batch; sending, parsing and compiling (the
+ * compiled form is cached per model object) its document each time was a large part of a small
+ * batch's cost. The key is the content itself, so databases of one process cannot mix theirs up.
+ * Frozen: every reader shares the object.
+ */
+const parsedModels = new Map<string, ScoringModel>();
+const MODEL_CACHE_SIZE = 8;
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
 function toScoredRow(row: LeadRow & { last_transition_at?: Date | null }): ScoredRow {
   return {
     lead: toLead(row),
@@ -92,14 +115,22 @@ function toScoredRow(row: LeadRow & { last_transition_at?: Date | null }): Score
 export function scoringStore(db: Db): ScoringStore {
   return {
     activeModel: async () => {
-      const row = await db
-        .selectFrom('scoring_models')
-        .select('document')
-        .where('state', '=', 'published')
-        .orderBy('version', 'desc')
-        .limit(1)
-        .executeTakeFirstOrThrow();
-      return row.document as ScoringModel;
+      const known = [...parsedModels.keys()];
+      const { rows } = await sql<{ digest: string; document: ScoringModel | null }>`
+        select digest, case when digest = any(${known}::text[]) then null else document end as document
+        from (
+          select md5(document::text) as digest, document from scoring_models
+          where state = 'published' order by version desc limit 1
+        ) as active`.execute(db);
+      const row = rows[0];
+      if (row === undefined) throw new Error('no published scoring model (migration 0002 stores one)');
+      const cached = parsedModels.get(row.digest);
+      if (cached !== undefined) return cached;
+      const model = deepFreeze(row.document as ScoringModel);
+      parsedModels.set(row.digest, model);
+      if (parsedModels.size > MODEL_CACHE_SIZE)
+        parsedModels.delete(parsedModels.keys().next().value as string);
+      return model;
     },
     lockForScoring: async (leadIds) => {
       if (leadIds.length === 0) return new Map();
@@ -156,7 +187,8 @@ export function scoringStore(db: Db): ScoringStore {
           next_change_at = v.next_change_at,
           scored_at = v.scored_at,
           interest_key_engagement = v.key_engagement,
-          interest_key_intent = v.key_intent
+          interest_key_intent = v.key_intent,
+          last_activity_at = greatest(leads.last_activity_at, v.last_activity_at)
         from unnest(
           ${updates.map((u) => u.leadId)}::uuid[],
           ${updates.map((u) => JSON.stringify(u.state))}::jsonb[],
@@ -167,8 +199,9 @@ export function scoringStore(db: Db): ScoringStore {
           ${updates.map((u) => iso(u.nextChangeAt))}::timestamptz[],
           ${updates.map((u) => u.scoredAt.toISOString())}::timestamptz[],
           ${updates.map((u) => u.interestKeys.engagement)}::float8[],
-          ${updates.map((u) => u.interestKeys.intent)}::float8[]
-        ) as v(id, state, model_version, fit, temperature, since, next_change_at, scored_at, key_engagement, key_intent)
+          ${updates.map((u) => u.interestKeys.intent)}::float8[],
+          ${updates.map((u) => iso(u.lastActivityAt ?? null))}::timestamptz[]
+        ) as v(id, state, model_version, fit, temperature, since, next_change_at, scored_at, key_engagement, key_intent, last_activity_at)
         where leads.id = v.id`.execute(db);
     },
     addTransitions: async (transitions, now) => {

@@ -171,11 +171,6 @@ export async function ingestEvents(
               temperature: temperatures.get(r.event.leadId),
             };
     });
-    await store.leads.recordActivity(
-      resolved
-        .filter((_, i) => 'id' in (outcomes[i] as object))
-        .map((r) => ({ leadId: r.event.leadId, at: r.event.occurredAt })),
-    );
     await store.signals.emit(
       [...byEmail.created].map((email) =>
         leadCreated(

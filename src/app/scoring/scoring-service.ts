@@ -80,8 +80,8 @@ export function scoreUpdate(
 /**
  * Scores newly stored events, inside the ingest transaction. Locks every lead in `leadIds` (in
  * id order), folds each lead's new events in (occurredAt, id) order, recomputes from history
- * when the domain asks, and writes states and transitions in one statement each. Returns each
- * lead's temperature now.
+ * when the domain asks, and writes states (with each lead's last activity) and transitions in one
+ * statement each. Returns each lead's temperature now.
  *
  * Transitions are stamped when they happened, not when they were computed (docs/scoring.md,
  * "When a transition is stamped"): each event's at its `occurredAt`, after the changes the lead
@@ -158,8 +158,8 @@ export async function scoreNewEvents(
     const final = temperatureAt(state, lead, model, now);
     temperatures.set(leadId, final.temperature);
     for (const transition of own) transitions.push({ leadId, transition });
-    updates.push(
-      scoreUpdate(
+    updates.push({
+      ...scoreUpdate(
         lead,
         state,
         final,
@@ -171,7 +171,9 @@ export async function scoreNewEvents(
           ...(own.length === 0 ? {} : { changedAt: (own.at(-1) as Transition).at }),
         },
       ),
-    );
+      // The events are in time order: the last is the lead's newest activity of this batch.
+      lastActivityAt: (events.at(-1) as ActivityEvent).occurredAt,
+    });
   }
   await store.scoring.save(updates);
   await store.scoring.addTransitions(transitions, now);
