@@ -1,6 +1,5 @@
 // The composition root: the only place that reads configuration into live objects and wires
 // storage, services and edges together with plain arguments.
-import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from './app/context.js';
 import { Wakeup } from './app/wakeup.js';
@@ -10,10 +9,7 @@ import { buildHttpServer } from './http/server.js';
 import { type DatabaseHandle, type DatabaseTarget, openDatabase } from './store/database.js';
 import { migrateToLatest } from './store/migrate.js';
 import { createStore } from './store/store.js';
-
-export const VERSION: string = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+import { VERSION } from './version.js';
 
 export interface OpenApp {
   readonly ctx: AppContext;

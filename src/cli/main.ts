@@ -3,31 +3,18 @@ import { KEY_ROLES, USER_ROLES } from '../domain/access.js';
 import { STATS_INTERVALS } from '../domain/analytics/window.js';
 import { LEAD_STATUSES } from '../domain/lead.js';
 import { TEMPERATURES } from '../domain/scoring/model.js';
-import { VERSION } from '../main.js';
-import { addUser, createKey, listKeys, revokeKey } from './commands/access.js';
-import { auditCommand } from './commands/audit.js';
-import { backtestCommand } from './commands/backtest.js';
-import { demoCommand } from './commands/demo.js';
-import { outcomeCommand, queueCommand, TASK_STATES, tasksCommand } from './commands/desk.js';
-import { leadCommand, leadExportCommand, leadsCommand } from './commands/leads.js';
-import {
-  publishCommand,
-  rescoreCommand,
-  schemaCommand,
-  showCommand,
-  validateCommand,
-} from './commands/model.js';
-import { statusCommand, trainCommand } from './commands/predict.js';
-import { serve } from './commands/serve.js';
-import { STATS_REPORTS, type StatsReport, statsCommand } from './commands/stats.js';
-import { exportCommand, importCommand } from './commands/transfer.js';
+import { VERSION } from '../version.js';
+import { STATS_REPORTS, type StatsReport, TASK_STATES } from './choices.js';
 import { reportError } from './errors.js';
 import type { Io } from './runtime.js';
 
 const kindArgument = (program: Command) =>
   program.createArgument('<kind>', 'leads or events').choices(['leads', 'events']);
 
-/** The `hearth` command. Each action is a thin call into a command module. */
+/**
+ * The `hearth` command. Each action is a thin call into a command module, loaded only when its
+ * command runs: `hearth serve` then loads what serving needs and `hearth --help` no command at all.
+ */
 export function buildProgram(io: Io): Command {
   const program = new Command('hearth')
     .description('Hearth: lead qualification engine and lead desk')
@@ -42,7 +29,7 @@ export function buildProgram(io: Io): Command {
   program
     .command('serve')
     .description('run the HTTP API on PORT (default 3000); what `npm start` runs')
-    .action(() => serve(io));
+    .action(async () => (await import('./commands/serve.js')).serve(io));
 
   program
     .command('import')
@@ -61,7 +48,9 @@ export function buildProgram(io: Io): Command {
       'map a column to a field: "Company Name=company", "Budget=attributes.budget", "Notes=ignore"',
     )
     .option('--report <path>', 'where to write rejected records (default: FILE.rejected.csv)')
-    .action((kind: 'leads' | 'events', file: string, options) => importCommand(io, kind, file, options));
+    .action(async (kind: 'leads' | 'events', file: string, options) =>
+      (await import('./commands/transfer.js')).importCommand(io, kind, file, options),
+    );
 
   program
     .command('export')
@@ -69,7 +58,9 @@ export function buildProgram(io: Io): Command {
     .addArgument(kindArgument(program))
     .addOption(new Option('--format <format>', 'output format').choices(['csv', 'ndjson']).default('csv'))
     .option('--out <path>', 'write to a file instead of standard output')
-    .action((kind: 'leads' | 'events', options) => exportCommand(io, kind, options));
+    .action(async (kind: 'leads' | 'events', options) =>
+      (await import('./commands/transfer.js')).exportCommand(io, kind, options),
+    );
 
   program
     .command('leads')
@@ -89,20 +80,24 @@ export function buildProgram(io: Io): Command {
     )
     .option('--limit <n>', 'how many', '50')
     .option('--json', 'print JSON')
-    .action((options) => leadsCommand(io, options));
+    .action(async (options) => (await import('./commands/leads.js')).leadsCommand(io, options));
 
   const lead = program
     .command('lead')
     .description('show one lead by id or email: its scores, why (the explanation) and its latest events')
     .argument('<id-or-email>')
     .option('--json', 'print JSON')
-    .action((reference: string, options) => leadCommand(io, reference, options));
+    .action(async (reference: string, options) =>
+      (await import('./commands/leads.js')).leadCommand(io, reference, options),
+    );
   lead
     .command('export')
     .description('everything stored about one lead, as JSON, for a privacy request (audited)')
     .argument('<id-or-email>')
     .option('--out <path>', 'write to a file instead of standard output')
-    .action((reference: string, options) => leadExportCommand(io, reference, options));
+    .action(async (reference: string, options) =>
+      (await import('./commands/leads.js')).leadExportCommand(io, reference, options),
+    );
 
   program
     .command('audit')
@@ -115,14 +110,14 @@ export function buildProgram(io: Io): Command {
     .option('--until <date>', 'before this instant (ISO 8601)')
     .option('--limit <n>', 'how many', '50')
     .option('--json', 'print JSON')
-    .action((options) => auditCommand(io, options));
+    .action(async (options) => (await import('./commands/audit.js')).auditCommand(io, options));
 
   program
     .command('queue')
     .description('the hot queue: hot leads and due tasks, longest waiting first, with SLA time left')
     .option('--limit <n>', 'how many', '50')
     .option('--json', 'print JSON')
-    .action((options) => queueCommand(io, options));
+    .action(async (options) => (await import('./commands/desk.js')).queueCommand(io, options));
 
   program
     .command('tasks')
@@ -132,7 +127,7 @@ export function buildProgram(io: Io): Command {
     .option('--lead <id-or-email>', 'only this lead’s tasks')
     .option('--limit <n>', 'how many', '50')
     .option('--json', 'print JSON')
-    .action((options) => tasksCommand(io, options));
+    .action(async (options) => (await import('./commands/desk.js')).tasksCommand(io, options));
 
   program
     .command('outcome')
@@ -143,7 +138,9 @@ export function buildProgram(io: Io): Command {
     .option('--value <amount>', 'deal value (for customer)')
     .option('--currency <code>', 'ISO 4217 code, e.g. EUR')
     .option('--at <time>', 'when it happened (ISO 8601); default now')
-    .action((reference: string, status, options) => outcomeCommand(io, reference, status, options));
+    .action(async (reference: string, status, options) =>
+      (await import('./commands/desk.js')).outcomeCommand(io, reference, status, options),
+    );
 
   program
     .command('demo')
@@ -152,7 +149,7 @@ export function buildProgram(io: Io): Command {
     )
     .option('--leads <n>', 'how many leads (default 2000)')
     .option('--seed <n>', 'the random seed: the same seed gives the same data (default 1)')
-    .action((options) => demoCommand(io, options));
+    .action(async (options) => (await import('./commands/demo.js')).demoCommand(io, options));
 
   program
     .command('stats')
@@ -164,7 +161,9 @@ export function buildProgram(io: Io): Command {
     .option('--to <date>', 'end of the window, exclusive (default: now)')
     .addOption(new Option('--interval <interval>', 'temperatures: one point per').choices(STATS_INTERVALS))
     .option('--json', 'print JSON')
-    .action((report: StatsReport | undefined, options) => statsCommand(io, report, options));
+    .action(async (report: StatsReport | undefined, options) =>
+      (await import('./commands/stats.js')).statsCommand(io, report, options),
+    );
 
   const model = program.command('model').description('the scoring model: validate, show, publish, schema');
   model
@@ -173,17 +172,19 @@ export function buildProgram(io: Io): Command {
       'check a model document (JSON or YAML); prints each problem with its path, exit 2 on problems',
     )
     .argument('<file>')
-    .action((file: string) => validateCommand(io, file));
+    .action(async (file: string) => (await import('./commands/model.js')).validateCommand(io, file));
   model
     .command('show')
     .description('the active model, the draft and the version history')
     .option('--json', 'print JSON')
-    .action((options) => showCommand(io, options));
+    .action(async (options) => (await import('./commands/model.js')).showCommand(io, options));
   model
     .command('publish')
     .description('validate FILE (or take the draft), publish it as the next version and rescore every lead')
     .argument('[file]', 'a model document (JSON or YAML); without it, the draft')
-    .action((file: string | undefined) => publishCommand(io, file));
+    .action(async (file: string | undefined) =>
+      (await import('./commands/model.js')).publishCommand(io, file),
+    );
   model
     .command('backtest')
     .description(
@@ -194,15 +195,17 @@ export function buildProgram(io: Io): Command {
     .option('--k <list>', 'the k of precision at top k, comma-separated (default 10,50,100)')
     .option('--target-precision <p>', 'conversion rate the suggested hot threshold must reach (default 0.5)')
     .option('--json', 'print the report as JSON')
-    .action((file: string | undefined, options) => backtestCommand(io, file, options));
+    .action(async (file: string | undefined, options) =>
+      (await import('./commands/backtest.js')).backtestCommand(io, file, options),
+    );
   model
     .command('rescore')
     .description('finish the rescore of a publish that was interrupted (a stop or a crash)')
-    .action(() => rescoreCommand(io));
+    .action(async () => (await import('./commands/model.js')).rescoreCommand(io));
   model
     .command('schema')
     .description('print the JSON Schema of model documents (docs/scoring-model.schema.json)')
-    .action(() => schemaCommand(io));
+    .action(async () => (await import('./commands/model.js')).schemaCommand(io));
 
   const predict = program
     .command('predict')
@@ -217,12 +220,12 @@ export function buildProgram(io: Io): Command {
       'columns to leave out, comma-separated (those filled in after the decision)',
     )
     .option('--json', 'print the report as JSON')
-    .action((options) => trainCommand(io, options));
+    .action(async (options) => (await import('./commands/predict.js')).trainCommand(io, options));
   predict
     .command('status')
     .description('the model in use, its measured quality, and the latest trainings')
     .option('--json', 'print JSON')
-    .action((options) => statusCommand(io, options));
+    .action(async (options) => (await import('./commands/predict.js')).statusCommand(io, options));
 
   const users = program.command('users').description('manage users');
   users
@@ -231,7 +234,7 @@ export function buildProgram(io: Io): Command {
     .requiredOption('--email <email>', 'sign-in email')
     .requiredOption('--name <name>', 'full name')
     .addOption(new Option('--role <role>', 'role').choices(USER_ROLES).makeOptionMandatory())
-    .action((options) => addUser(io, options));
+    .action(async (options) => (await import('./commands/access.js')).addUser(io, options));
 
   const keys = program.command('keys').description('manage API keys');
   keys
@@ -241,16 +244,16 @@ export function buildProgram(io: Io): Command {
     .requiredOption('--name <name>', 'a name to recognise the key by')
     .option('--user <email>', 'the user the key acts for (required for rep keys)')
     .option('--expires <date>', 'when the key stops working (ISO 8601)')
-    .action((options) => createKey(io, options));
+    .action(async (options) => (await import('./commands/access.js')).createKey(io, options));
   keys
     .command('list')
     .description('list API keys (never their secrets)')
-    .action(() => listKeys(io));
+    .action(async () => (await import('./commands/access.js')).listKeys(io));
   keys
     .command('revoke')
     .description('revoke an API key')
     .argument('<id>')
-    .action((id: string) => revokeKey(io, id));
+    .action(async (id: string) => (await import('./commands/access.js')).revokeKey(io, id));
 
   for (const command of [
     program,

@@ -3,7 +3,7 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { LoggerOptions } from 'pino';
 import Type from 'typebox';
 import type { AppContext } from '../app/context.js';
@@ -25,8 +25,13 @@ import { sessionRoutes } from './routes/session-routes.js';
 import { statsRoutes } from './routes/stats-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
 import { EventView, ExplanationView, LeadView, TransitionView } from './schemas.js';
+import { type LazySerializers, lazySerializers } from './serializers.js';
 import { validatorCompiler } from './validation.js';
 import { webRoutes } from './web.js';
+
+type ValidatorFactory = NonNullable<
+  NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>['buildValidator']
+>;
 
 export interface HttpOptions {
   readonly bodyLimitBytes: number;
@@ -36,6 +41,8 @@ export interface HttpOptions {
   readonly trustProxy?: boolean;
   readonly logger: LoggerOptions | false;
   readonly version: string;
+  /** How responses are serialized; a test passes its own to build every route's serializer. */
+  readonly serializers?: LazySerializers;
 }
 
 /** Builds the HTTP edge over the application services. Listening is the caller's business. */
@@ -58,13 +65,21 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions): Pr
       connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(options.timeouts.requestMs / 4))),
     },
     return503OnClosing: true,
+    // Given here rather than set later, so that Fastify does not load its Ajv compiler at all.
+    schemaController: {
+      compilersFactory: {
+        // Fastify types every validator factory as Ajv's; it calls ours as it would Ajv's, with the
+        // shared schemas and Ajv options that TypeBox's compiler has no use for.
+        buildValidator: (() => validatorCompiler) as unknown as ValidatorFactory,
+        buildSerializer: (options.serializers ?? lazySerializers()).factory,
+      },
+    },
     // A path that does not decode (`/leads/%ff`) is refused before routing: in Hearth's error shape.
     frameworkErrors: (error, _request, reply) => {
       sendError(reply, new HearthError('invalid', `The URL is malformed: ${error.message}`, {}));
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(handleError);
   // JSON bodies must be UTF-8 (RFC 8259): decoded leniently, bytes in another encoding would be
   // stored as U+FFFD without a word. Past that check, Fastify's own parser (prototype poisoning refused).

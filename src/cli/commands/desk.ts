@@ -6,6 +6,7 @@ import { findLead } from '../../app/leads/lead-service.js';
 import type { SlaView } from '../../domain/desk/speed-to-lead.js';
 import { HearthError } from '../../domain/errors.js';
 import type { LeadStatus } from '../../domain/lead.js';
+import type { TaskState } from '../choices.js';
 import { type Io, line, OPERATOR, withApp } from '../runtime.js';
 
 const PLAIN = { head: [], border: [] };
@@ -74,13 +75,11 @@ export async function queueCommand(io: Io, options: { limit: string; json?: bool
   });
 }
 
-const TASK_STATES = ['open', 'done', 'due', 'overdue'] as const;
-
 /** `hearth tasks`: tasks, soonest due first. */
 export async function tasksCommand(
   io: Io,
   options: {
-    state?: (typeof TASK_STATES)[number];
+    state?: TaskState;
     owner?: string;
     lead?: string;
     limit: string;
@@ -149,5 +148,3 @@ export async function outcomeCommand(
     line(io.out, `${lead.email ?? lead.id}: ${change.from} → ${change.to} at ${change.at.toISOString()}`);
   });
 }
-
-export { TASK_STATES };

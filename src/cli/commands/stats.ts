@@ -14,10 +14,8 @@ import type { BreakdownCounts } from '../../domain/analytics/metrics.js';
 import type { StatsInterval } from '../../domain/analytics/window.js';
 import { HearthError, isHearthError } from '../../domain/errors.js';
 import { TEMPERATURES } from '../../domain/scoring/model.js';
+import { STATS_REPORTS, type StatsReport } from '../choices.js';
 import { type Io, line, withApp } from '../runtime.js';
-
-export const STATS_REPORTS = ['temperatures', 'funnel', 'conversion', 'speed', 'sources', 'owners'] as const;
-export type StatsReport = (typeof STATS_REPORTS)[number];
 
 export interface StatsOptions {
   readonly from?: string;
