@@ -74,6 +74,14 @@ export interface LeadStore {
     now: Date,
     createdAt?: Date,
   ): Promise<{ lead: Lead; created: boolean }>;
+  /**
+   * Creates these leads (each with its email) in one statement, except those whose email a lead
+   * already has: those are left alone and missing from the result.
+   */
+  createManyByEmail(
+    leads: readonly { email: string; fields: LeadWrite; createdAt?: Date }[],
+    now: Date,
+  ): Promise<Lead[]>;
   byId(id: string): Promise<Lead | undefined>;
   byEmail(email: string): Promise<Lead | undefined>;
   /** The leads with these ids that exist, in no particular order. */
@@ -267,6 +275,24 @@ export function leadStore(db: Db): LeadStore {
         .executeTakeFirstOrThrow();
       const { inserted, ...leadRow } = row;
       return { lead: toLead(leadRow as LeadRow), created: inserted };
+    },
+    createManyByEmail: async (leads, now) => {
+      if (leads.length === 0) return [];
+      // Rows with different fields fill the columns they lack with their defaults.
+      const rows = await db
+        .insertInto('leads')
+        .values(
+          leads.map((l) => ({
+            ...toColumns({ ...l.fields, email: l.email }),
+            attributes: JSON.stringify(l.fields.attributes ?? {}),
+            created_at: l.createdAt ?? now,
+            updated_at: l.createdAt ?? now,
+          })),
+        )
+        .onConflict((oc) => oc.column('email').doNothing())
+        .returningAll()
+        .execute();
+      return rows.map(toLead);
     },
     byId,
     byEmail: async (email) => {

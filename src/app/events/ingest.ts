@@ -62,19 +62,21 @@ function acceptEvent(raw: unknown, index: number, now: Date, path: string): Acce
 
 /**
  * Stores a batch of events in one transaction with a fixed number of multi-row statements.
+ * `maxBatchSize` overrides the API's limit (imports write larger chunks).
  * Every event gets a result: stored, duplicate (its external id was seen before) or rejected with
  * the reason; a rejected event never stops the others. Unknown emails create their leads.
  */
 export async function ingestEvents(
   ctx: AppContext,
   raws: readonly unknown[],
-  options: { pathOf?: (index: number) => string } = {},
+  options: { pathOf?: (index: number) => string; maxBatchSize?: number } = {},
 ): Promise<IngestSummary> {
-  if (raws.length > ctx.limits.maxBatchSize) {
+  const limit = options.maxBatchSize ?? ctx.limits.maxBatchSize;
+  if (raws.length > limit) {
     throw new HearthError(
       'too_large',
-      `A batch holds at most ${ctx.limits.maxBatchSize} events; this one has ${raws.length}. Split it.`,
-      { limit: ctx.limits.maxBatchSize },
+      `A batch holds at most ${limit} events; this one has ${raws.length}. Split it.`,
+      { limit },
     );
   }
   const now = ctx.clock();

@@ -12,7 +12,7 @@ import type { LeadPage, LeadQuery } from '../../store/leads.js';
 import type { Store } from '../../store/store.js';
 import type { AppContext } from '../context.js';
 import { leadCreated, recordStatusChange } from '../desk/lead-changes.js';
-import { rescoreAfterEdit } from '../scoring/scoring-service.js';
+import { rescoreAfterEdit, rescoreCreated } from '../scoring/scoring-service.js';
 import type { LeadInput, LeadPatch } from './lead-schemas.js';
 
 export interface UpsertResult {
@@ -130,6 +130,61 @@ export async function upsertLead(ctx: AppContext, actor: Principal, input: LeadI
     await store.signals.emit([leadCreated(lead, now)], now);
     return { lead, created: true, changed: true };
   });
+}
+
+/**
+ * The create path of `upsertLead` for many inputs at once, inside the caller's transaction: the
+ * inputs that name no id and no owner, and whose email no lead has yet, are created in one
+ * statement, scored and announced together. Returns, per input, its result, or undefined for an
+ * input left to `upsertLead` (any other kind, or an email another input of the batch also names,
+ * so that the batch's own order decides which of them creates the lead).
+ */
+export async function createNewLeads(
+  store: Store,
+  inputs: readonly LeadInput[],
+  now: Date,
+): Promise<(UpsertResult | undefined)[]> {
+  const emailCount = new Map<string, number>();
+  const candidates: { index: number; email: string; fields: LeadFields; createdAt?: Date }[] = [];
+  inputs.forEach((input, index) => {
+    let fields: LeadFields;
+    try {
+      fields = toLeadFields(input);
+    } catch {
+      return; // upsertLead reports it
+    }
+    if (fields.email) emailCount.set(fields.email, (emailCount.get(fields.email) ?? 0) + 1);
+    if (input.id !== undefined || !fields.email || (fields.ownerId !== undefined && fields.ownerId !== null))
+      return;
+    candidates.push({
+      index,
+      email: fields.email,
+      fields,
+      ...(input.createdAt === undefined ? {} : { createdAt: new Date(input.createdAt) }),
+    });
+  });
+  const alone = candidates.filter((c) => emailCount.get(c.email) === 1);
+  const created = await store.leads.createManyByEmail(
+    alone.map((c) => ({
+      email: c.email,
+      fields: { ...c.fields, ...matchKeysAfter(null, c.fields) },
+      ...(c.createdAt ? { createdAt: c.createdAt } : {}),
+    })),
+    now,
+  );
+  await rescoreCreated(store, created, now);
+  await store.signals.emit(
+    created.map((lead) => leadCreated(lead, now)),
+    now,
+  );
+  // Scoring changed the stored columns, not the lead's fields: the inserted rows are the leads.
+  const byEmail = new Map(created.map((lead) => [lead.email as string, lead]));
+  const results: (UpsertResult | undefined)[] = new Array(inputs.length).fill(undefined);
+  for (const c of alone) {
+    const lead = byEmail.get(c.email);
+    if (lead) results[c.index] = { lead, created: true, changed: true };
+  }
+  return results;
 }
 
 export async function getLead(ctx: AppContext, actor: Principal, id: string): Promise<Lead> {

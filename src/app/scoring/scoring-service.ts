@@ -222,6 +222,41 @@ export async function rescoreAfterEdit(
 }
 
 /**
+ * `rescoreAfterEdit(store, null, lead, now)` for many leads just created in this transaction, in
+ * a fixed number of statements: each starts cold, and moves to the temperature its fields give.
+ */
+export async function rescoreCreated(store: Store, leads: readonly Lead[], now: Date): Promise<void> {
+  if (leads.length === 0) return;
+  const model = await store.scoring.activeModel();
+  const rows = await store.scoring.lockForScoring(leads.map((l) => l.id));
+  const updates: ScoreUpdate[] = [];
+  const transitions: { leadId: string; transition: Transition }[] = [];
+  for (const lead of leads) {
+    const row = rows.get(lead.id);
+    if (!row) continue;
+    const state = await currentState(store, lead, row.state, model, now);
+    const reading = temperatureAt(state, lead, model, now);
+    const transition = transitionBetween({ temperature: 'cold', suggestLetGo: false }, reading, now, {
+      kind: 'lead_update',
+    });
+    if (transition) transitions.push({ leadId: lead.id, transition });
+    updates.push(
+      scoreUpdate(
+        lead,
+        state,
+        reading,
+        model,
+        now,
+        { temperature: row.temperature, since: row.temperatureSince },
+        transition ? { changedAt: transition.at } : {},
+      ),
+    );
+  }
+  await store.scoring.save(updates);
+  await store.scoring.addTransitions(transitions, now);
+}
+
+/**
  * The changes a lead went through by itself since its history was last stored (`scored_at`), up
  * to `now`: stored before a change made now (an edit, a rep's answer), which would otherwise
  * start from them. Usually none: the sweeper stores them within 30 s.
