@@ -60,13 +60,28 @@ export interface ModelStore {
   /** Leads still scored by an older version than `version`. */
   countBelow(version: number): Promise<number>;
   /**
-   * Claims up to `limit` leads scored by an older version (`for no key update skip locked`, in id
-   * order): two instances never claim the same lead, and ingest waits for the chunk. Must run
-   * inside a transaction.
+   * Up to `limit` leads scored by an older version than `version`, in id order after `afterId`
+   * (null: from the first), read without a lock: a rescore computes from them outside its write
+   * transaction. Each comes with its row version (`stamp`) for `claimUnchanged`.
    */
-  claimBelow(version: number, limit: number): Promise<ScoredRow[]>;
+  readBelow(version: number, afterId: string | null, limit: number): Promise<StampedRow[]>;
+  /**
+   * Locks those of `rows` that are still scored by an older version and unchanged since they were
+   * read (same row version) — `for no key update skip locked`: two instances never write the same
+   * lead, and ingest waits for the write. Returns their ids. Must run inside a transaction.
+   */
+  claimUnchanged(version: number, rows: readonly StampedRow[]): Promise<Set<string>>;
   /** The events of these leads, each lead's in (occurredAt, id) order. */
   eventsOf(leadIds: readonly string[]): Promise<Map<string, ActivityEvent[]>>;
+}
+
+/** A lead row as read for a rescore, with its row version. */
+export interface StampedRow extends ScoredRow {
+  /**
+   * PostgreSQL's `xmin` of the row as read: any write to the lead since (ingest, an edit, an
+   * earlier rescore) makes a new row version with another one.
+   */
+  readonly stamp: string;
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -229,23 +244,60 @@ export function modelStore(db: Db): ModelStore {
         .executeTakeFirstOrThrow();
       return Number(row.n);
     },
-    claimBelow: async (version, limit) => {
-      const rows = await db
+    readBelow: async (version, afterId, limit) => {
+      let query = db
         .selectFrom('leads')
-        .selectAll()
-        .where(sql<boolean>`coalesce(model_version, 0) < ${version}`)
-        .orderBy('id')
-        .limit(limit)
-        .forNoKeyUpdate()
-        .skipLocked()
-        .execute();
-      return rows.map((row: LeadRow) => ({
-        lead: toLead(row),
+        .select([
+          'id',
+          'email',
+          'name',
+          'phone',
+          'company',
+          'job_title',
+          'industry',
+          'company_size',
+          'country',
+          'source',
+          'owner_id',
+          'status',
+          'opted_out',
+          'attributes',
+          'created_at',
+          'updated_at',
+          'last_activity_at',
+          'score_state',
+          'temperature',
+          'temperature_since',
+          'scored_at',
+          sql<string>`xmin::text`.as('stamp'),
+        ])
+        .where(sql<boolean>`coalesce(model_version, 0) < ${version}`);
+      // The id range keeps each read to its own rows of the primary key: without it every chunk
+      // would walk past all the leads rescored before it.
+      if (afterId !== null) query = query.where('id', '>', afterId);
+      const rows = await query.orderBy('id').limit(limit).execute();
+      return rows.map((row) => ({
+        // Every column toLead reads is selected above; the rest (the search vector above all) would
+        // only be sent and parsed to be dropped.
+        lead: toLead(row as unknown as LeadRow),
         state: (row.score_state as ScoreState | null) ?? null,
         temperature: row.temperature,
         temperatureSince: row.temperature_since,
         scoredAt: row.scored_at,
+        stamp: row.stamp,
       }));
+    },
+    claimUnchanged: async (version, rows) => {
+      if (rows.length === 0) return new Set();
+      const claimed = await sql<{ id: string }>`
+        select leads.id from leads
+        join unnest(
+          ${rows.map((r) => r.lead.id)}::uuid[],
+          ${rows.map((r) => r.stamp)}::text[]
+        ) as read(id, stamp) on leads.id = read.id
+        where coalesce(leads.model_version, 0) < ${version} and leads.xmin::text = read.stamp
+        for no key update of leads skip locked`.execute(db);
+      return new Set(claimed.rows.map((r) => r.id));
     },
     eventsOf: async (leadIds) => {
       const byLead = new Map<string, ActivityEvent[]>(leadIds.map((id) => [id, []]));

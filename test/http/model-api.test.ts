@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { publishModel, runPublishJob } from '../../src/app/scoring/model-lifecycle.js';
 import { b2bModel } from '../../src/domain/scoring/index.js';
+import { createStore } from '../../src/store/store.js';
 import { adminActor, describeEachDatabase } from '../support/databases.js';
 import { bearer, json, testServer, uniqueEmail } from '../support/http.js';
 
@@ -266,9 +267,12 @@ describeEachDatabase('the scoring model lifecycle through the API', (env) => {
     // One chunk of one lead, as if the process stopped after it; then another run finishes.
     const partial = await runPublishJob(env.app.ctx, first.job.id, { chunk: 1, stopAfter: 1 });
     expect(partial).toMatchObject({ state: 'running', done: 1 });
-    // Two workers at once, a lead per chunk: each lead is claimed once, so done ends at total.
+    // Two workers at once, a lead per chunk, as two instances (each with a store of its own; runs
+    // in one process take turns): each lead is stored once, so done ends at total.
+    const otherInstance = { ...env.app.ctx, store: createStore(env.app.database.db) };
     await Promise.all([
       runPublishJob(env.app.ctx, first.job.id, { chunk: 1 }),
+      runPublishJob(otherInstance, first.job.id, { chunk: 1 }),
       runPublishJob(env.app.ctx, first.job.id, { chunk: 1 }),
     ]);
     const finished = await runPublishJob(env.app.ctx, first.job.id);

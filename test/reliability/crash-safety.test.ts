@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/app/access/access-service.js';
+import { RESCORE_CHUNK } from '../../src/app/scoring/model-lifecycle.js';
 import { loadConfig } from '../../src/config.js';
 import { recompute, type ScoringModel } from '../../src/domain/scoring/index.js';
 import { type OpenApp, openApp } from '../../src/main.js';
@@ -25,7 +26,6 @@ const EVENTS_PER_LEAD = 3;
 const HOT_EVERY = 10;
 const LEAD_CHUNK = 500; // src/app/transfer/import-file.ts CHUNK_SIZE
 const EVENT_CHUNK = 500; // HEARTH_MAX_BATCH below: events are imported a batch per transaction
-const RESCORE_CHUNK = 500; // src/app/scoring/model-lifecycle.ts
 const entry = new URL('../../src/cli/entry.ts', import.meta.url).pathname;
 
 const exited = (child: ChildProcess): Promise<number | null> =>

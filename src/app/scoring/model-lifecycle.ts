@@ -12,9 +12,11 @@ import type { ScoreUpdate } from '../../store/scoring.js';
 import type { AppContext } from '../context.js';
 import { scoreUpdate } from './scoring-service.js';
 
-// Leads per rescore transaction: the same chunk as imports (docs/storage.md), small enough for
-// PGlite's heap and short enough that ingest waiting on a claimed lead waits well under a second.
-export const RESCORE_CHUNK = 500;
+// Leads per rescore chunk (one read of leads, one of their events, one write transaction). Small:
+// on PGlite every request's statements queue behind the chunk's statements on its one session, so
+// their length is what a desk waits per statement while a rescore runs (500 leads: seconds per
+// GET /queue at 10k leads on a loaded machine; 100: about a tenth of that).
+export const RESCORE_CHUNK = 100;
 
 /** `GET /model`: the active model, the draft and the version history. */
 export interface ModelOverview {
@@ -126,70 +128,134 @@ export async function publishJob(ctx: AppContext, id: number): Promise<PublishJo
 }
 
 /**
- * Rescores one chunk of leads still scored by an older model, in one transaction. Returns how
- * many leads it rescored (0 when nothing is left to claim).
+ * Rescores one chunk: the next `chunk` leads after `afterId` still scored by an older model. The
+ * leads and their events are read and refolded outside any transaction; only the write is one
+ * (short) transaction, which claims the leads still unchanged since the read and stores those. On
+ * PGlite, whose one session a transaction holds exclusively, requests are then served between the
+ * statements of a rescore instead of waiting for whole chunks. Returns the leads read (0: none
+ * left after `afterId`), the last one's id and how many were stored: a lead written meanwhile (by
+ * ingest, an edit, another instance) is left for a later pass.
  */
-async function rescoreChunk(ctx: AppContext, job: PublishJob, chunk: number): Promise<number> {
-  return ctx.store.transaction(async (store) => {
-    const rows = await store.models.claimBelow(job.version, chunk);
-    if (rows.length === 0) return 0;
-    const now = ctx.clock();
-    const models = await store.models.publishedByVersion();
-    const model = models.get(job.version);
-    if (!model) throw new Error(`model version ${job.version} is not published`);
-    const events = await store.models.eventsOf(rows.map((r) => r.lead.id));
+async function rescoreChunk(
+  ctx: AppContext,
+  job: PublishJob,
+  models: ReadonlyMap<number, ScoringModel>,
+  afterId: string | null,
+  chunk: number,
+): Promise<{ read: number; lastId: string | null; stored: number }> {
+  const { store } = ctx;
+  const rows = await store.models.readBelow(job.version, afterId, chunk);
+  const lastId = rows.at(-1)?.lead.id ?? null;
+  if (rows.length === 0) return { read: 0, lastId, stored: 0 };
+  const model = models.get(job.version);
+  if (!model) throw new Error(`model version ${job.version} is not published`);
+  const events = await store.models.eventsOf(rows.map((r) => r.lead.id));
+  const now = ctx.clock();
+  const computed = rows.map((row) => {
+    const { lead } = row;
+    const oldModel = (row.state && models.get(row.state.modelVersion)) || null;
+    // A lead never scored (or by a version since removed) starts from its stored temperature.
+    const previous =
+      row.state && oldModel ? { state: row.state, model: oldModel } : { state: emptyState(model), model };
+    const result = rescoreForModel(previous, lead, events.get(lead.id) ?? [], model, now);
+    const update = scoreUpdate(lead, result.state, result.reading, model, now, {
+      temperature: row.temperature,
+      since: row.temperatureSince,
+    });
+    return { leadId: lead.id, update, transition: result.transition };
+  });
+  const stored = await ctx.store.transaction(async (tx) => {
+    const claimed = await tx.models.claimUnchanged(job.version, rows);
+    if (claimed.size === 0) return 0;
     const updates: ScoreUpdate[] = [];
     const transitions: { leadId: string; transition: Transition }[] = [];
     const moved: Record<string, number> = {};
-    for (const row of rows) {
-      const { lead } = row;
-      const oldModel = (row.state && models.get(row.state.modelVersion)) || null;
-      // A lead never scored (or by a version since removed) starts from its stored temperature.
-      const previous =
-        row.state && oldModel ? { state: row.state, model: oldModel } : { state: emptyState(model), model };
-      const result = rescoreForModel(previous, lead, events.get(lead.id) ?? [], model, now);
-      updates.push(
-        scoreUpdate(lead, result.state, result.reading, model, now, {
-          temperature: row.temperature,
-          since: row.temperatureSince,
-        }),
-      );
-      if (result.transition) {
-        transitions.push({ leadId: lead.id, transition: result.transition });
-        const key = `${result.transition.from}→${result.transition.to}`;
+    for (const { leadId, update, transition } of computed) {
+      if (!claimed.has(leadId)) continue;
+      updates.push(update);
+      if (transition) {
+        transitions.push({ leadId, transition });
+        const key = `${transition.from}→${transition.to}`;
         moved[key] = (moved[key] ?? 0) + 1;
       }
     }
-    await store.scoring.save(updates);
-    await store.scoring.addTransitions(transitions, now);
-    await store.models.recordProgress(job.id, rows.length, moved);
-    return rows.length;
+    await tx.scoring.save(updates);
+    await tx.scoring.addTransitions(transitions, now);
+    await tx.models.recordProgress(job.id, updates.length, moved);
+    return updates.length;
   });
+  return { read: rows.length, lastId, stored };
+}
+
+export interface PublishRunOptions {
+  readonly chunk?: number;
+  /** Stop after this many chunks, leaving the job running (tests of resuming). */
+  readonly stopAfter?: number;
+  readonly onProgress?: (job: PublishJob) => void;
 }
 
 /**
- * Works on a publish job until no lead is left below its version, chunk by chunk. Safe to run
- * in several processes at once (claims skip locked leads) and to restart (progress is the leads'
+ * Works on a publish job until no lead is left below its version, chunk by chunk in id order, in
+ * passes: a pass goes through the leads once; another follows for the leads it had to leave (written
+ * meanwhile, or held by another instance), until a pass finds none or stores none (what is left is
+ * held by another instance, which finishes it). Safe to run in several processes at once (writes
+ * claim with skip locked and only unchanged leads) and to restart (progress is the leads'
  * `model_version`). Marks the job done when no lead is left; returns the job as it stands.
  */
 export async function runPublishJob(
   ctx: AppContext,
   id: number,
-  options: {
-    chunk?: number;
-    /** Stop after this many chunks, leaving the job running (tests of resuming). */
-    stopAfter?: number;
-    onProgress?: (job: PublishJob) => void;
-  } = {},
+  options: PublishRunOptions = {},
+): Promise<PublishJob> {
+  let runs = runsInProcess.get(ctx.store);
+  if (!runs) {
+    runs = new Map();
+    runsInProcess.set(ctx.store, runs);
+  }
+  // Runs in one process take turns: two (the publish request's, the resume schedule's) would read
+  // and refold the same leads, and only one of them could store each.
+  for (let earlier = runs.get(id); earlier !== undefined; earlier = runs.get(id)) {
+    await earlier.catch(() => undefined);
+  }
+  const run = workOnPublishJob(ctx, id, options);
+  runs.set(id, run);
+  try {
+    return await run;
+  } finally {
+    if (runs.get(id) === run) runs.delete(id);
+  }
+}
+
+const runsInProcess = new WeakMap<AppContext['store'], Map<number, Promise<PublishJob>>>();
+
+async function workOnPublishJob(
+  ctx: AppContext,
+  id: number,
+  options: PublishRunOptions,
 ): Promise<PublishJob> {
   const job = await publishJob(ctx, id);
   if (job.state === 'done') return job;
   const chunk = options.chunk ?? RESCORE_CHUNK;
-  for (let chunks = 0; ; chunks += 1) {
-    if (options.stopAfter !== undefined && chunks >= options.stopAfter) return publishJob(ctx, id);
-    const claimed = await rescoreChunk(ctx, job, chunk);
-    if (claimed === 0) break;
-    options.onProgress?.(await publishJob(ctx, id));
+  // No publish can happen while this job runs (publishModel refuses), so the versions stay put.
+  const models = await ctx.store.models.publishedByVersion();
+  let chunks = 0;
+  for (;;) {
+    let read = 0;
+    let stored = 0;
+    let afterId: string | null = null;
+    for (;;) {
+      if (options.stopAfter !== undefined && chunks >= options.stopAfter) return publishJob(ctx, id);
+      const step = await rescoreChunk(ctx, job, models, afterId, chunk);
+      chunks += 1;
+      if (step.read === 0) break;
+      read += step.read;
+      stored += step.stored;
+      afterId = step.lastId;
+      options.onProgress?.(await publishJob(ctx, id));
+      // Lets whatever waits for the event loop (timers, request handlers) run between chunks.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (read === 0 || stored === 0) break;
   }
   // Nothing left to claim: done unless another instance still holds a chunk (it finishes the job).
   if ((await ctx.store.models.countBelow(job.version)) === 0) {
