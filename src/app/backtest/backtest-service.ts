@@ -67,9 +67,10 @@ export interface BacktestReport extends BacktestSummary {
 // page).
 const LEAD_PAGE = 1000;
 const EVENT_PAGE = 50_000;
-// Leads scored between two turns of the event loop: 10–30 ms here (two models a lead), where a
-// page of 1,000 was a stall of up to 1.6 s (docs/performance.md).
-const YIELD_EVERY = 100;
+// The longest the scoring runs between two turns of the event loop. A count of leads (100 was
+// 10–30 ms on a quiet machine) ran long where histories are long, the code still cold or the CPU
+// shared: 100–650 ms at 10k on a loaded machine (docs/performance.md).
+const SLICE_MS = 10;
 
 async function chosenModel(
   ctx: AppContext,
@@ -143,6 +144,8 @@ export async function eventsBeforeEach(
   let after: EventKey | null = null;
   for (;;) {
     const events = await ctx.store.backtest.eventsBefore(leads, after, EVENT_PAGE);
+    // The page's rows were converted in the turn that received them: group them in another.
+    await nextTurn();
     for (const event of events) byLead.get(event.leadId)?.push(event);
     const last = events.at(-1);
     if (!last || events.length < EVENT_PAGE) return byLead;
@@ -183,9 +186,15 @@ export async function runBacktest(
     // The next page is read while this one is scored; its failure surfaces at the next await.
     next = fetchPage((page.at(-1) as DecidedLead).lead.id);
     next.catch(() => undefined);
-    for (const [i, decided] of page.entries()) {
-      // Let requests and timers run between slices of a page.
-      if (i > 0 && i % YIELD_EVERY === 0) await nextTurn();
+    // Requests and timers run between slices of the page, and before the first one (the page
+    // arrived in this turn).
+    await nextTurn();
+    let sliceStarted = performance.now();
+    for (const decided of page) {
+      if (performance.now() - sliceStarted >= SLICE_MS) {
+        await nextTurn();
+        sliceStarted = performance.now();
+      }
       const history = events.get(decided.lead.id) ?? [];
       const { lead, criteria } = asOfDecision(decided);
       const reading = readingAsOf(lead, history, criteria, model, decided.decidedAt);
