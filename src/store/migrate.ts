@@ -11,6 +11,7 @@ import * as sessions from './migrations/0009_sessions.js';
 import * as analytics from './migrations/0010_analytics.js';
 import * as prediction from './migrations/0011_prediction.js';
 import * as leadsTemperatureCreated from './migrations/0012_leads_temperature_created.js';
+import * as firstTouchTimersLead from './migrations/0013_first_touch_timers_lead.js';
 import type { Database } from './schema.js';
 
 // Listed in code rather than read from a folder so that the built package and the sources agree
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010_analytics': analytics,
   '0011_prediction': prediction,
   '0012_leads_temperature_created': leadsTemperatureCreated,
+  '0013_first_touch_timers_lead': firstTouchTimersLead,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
