@@ -60,11 +60,11 @@ const EVENT_ALIASES: Record<string, string> = { eventid: 'ignore', receivedat: '
 
 const CHUNK_SIZE = 500;
 /**
- * Events per transaction of an import. Each chunk writes every lead it touches once (its score
- * state), and a file in time order touches about half its leads in every chunk of 1,000: larger
- * chunks write each lead fewer times. Not the API's batch limit, which bounds a request.
+ * API batches per transaction of an events import. Each chunk writes every lead it touches once
+ * (its score state), and a file in time order touches about half its leads in every chunk of
+ * 1,000: larger chunks write each lead fewer times (5,000 with the default batch limit).
  */
-const EVENT_CHUNK_SIZE = 5_000;
+const EVENT_BATCHES_PER_CHUNK = 5;
 const leadInput = validator(LeadInput);
 
 /** A record turned into the object the services take, or the reason it cannot be. */
@@ -93,7 +93,7 @@ export async function importRecords(
     counts.rejected += 1;
     options.onReject?.({ location, reason });
   };
-  const chunkSize = options.kind === 'leads' ? CHUNK_SIZE : EVENT_CHUNK_SIZE;
+  const chunkSize = options.kind === 'leads' ? CHUNK_SIZE : EVENT_BATCHES_PER_CHUNK * ctx.limits.maxBatchSize;
   let chunk: Prepared[] = [];
   const flush = async () => {
     const good = chunk.flatMap((p) => ('value' in p ? [p] : []));
@@ -309,7 +309,7 @@ async function writeEvents(
   const summary = await ingestEvents(
     ctx,
     batch.map((b) => b.value),
-    { pathOf: () => '', maxBatchSize: EVENT_CHUNK_SIZE },
+    { pathOf: () => '', maxBatchSize: EVENT_BATCHES_PER_CHUNK * ctx.limits.maxBatchSize },
   );
   counts.created += summary.stored;
   counts.skipped += summary.duplicates;
