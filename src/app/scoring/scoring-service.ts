@@ -282,9 +282,23 @@ export async function withScores(store: Store, leads: readonly Lead[], now: Date
     store.scoring.statesOf(ids),
     store.prediction.probabilitiesOf(ids),
   ]);
+  // Leads still scored by another model version (after a publish, until its rescore reaches
+  // them) are rebuilt from their events, read in one statement for all of them: one per lead made a
+  // list read during a rescore wait behind the rescore's statements once per such lead.
+  const stale = ids.filter((id) => {
+    const state = states.get(id);
+    return state != null && state.modelVersion !== model.version;
+  });
+  const staleEvents =
+    stale.length === 0 ? new Map<string, ActivityEvent[]>() : await store.models.eventsOf(stale);
   const scored: ScoredLead[] = [];
   for (const lead of leads) {
-    const state = await currentState(store, lead, states.get(lead.id) ?? null, model, now);
+    const stored = states.get(lead.id) ?? null;
+    const events: ActivityEvent[] | undefined = staleEvents.get(lead.id);
+    const state =
+      stored !== null && events !== undefined
+        ? recompute(lead, events, stored.criteria, model, now).state
+        : await currentState(store, lead, stored, model, now);
     const reading = temperatureAt(state, lead, model, now);
     scored.push({
       ...lead,
