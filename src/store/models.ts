@@ -1,6 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { ActivityEvent } from '../domain/event.js';
-import type { ScoreState, ScoringModel } from '../domain/scoring/index.js';
+import type { ScoreState, ScoringModel, Temperature } from '../domain/scoring/index.js';
 import { toEvent } from './events.js';
 import { toLead } from './leads.js';
 import type { Database, LeadRow } from './schema.js';
@@ -61,10 +61,16 @@ export interface ModelStore {
   countBelow(version: number): Promise<number>;
   /**
    * Up to `limit` leads scored by an older version than `version`, in id order after `afterId`
-   * (null: from the first), read without a lock: a rescore computes from them outside its write
-   * transaction. Each comes with its row version (`stamp`) for `claimUnchanged`.
+   * (null: from the first), only those stored at `temperature` when it is given, read without a
+   * lock: a rescore computes from them outside its write transaction. Each comes with its row
+   * version (`stamp`) for `claimUnchanged`.
    */
-  readBelow(version: number, afterId: string | null, limit: number): Promise<StampedRow[]>;
+  readBelow(
+    version: number,
+    afterId: string | null,
+    limit: number,
+    temperature?: Temperature,
+  ): Promise<StampedRow[]>;
   /**
    * Locks those of `rows` that are still scored by an older version and unchanged since they were
    * read (same row version) — `for no key update skip locked`: two instances never write the same
@@ -244,7 +250,7 @@ export function modelStore(db: Db): ModelStore {
         .executeTakeFirstOrThrow();
       return Number(row.n);
     },
-    readBelow: async (version, afterId, limit) => {
+    readBelow: async (version, afterId, limit, temperature) => {
       let query = db
         .selectFrom('leads')
         .select([
@@ -275,6 +281,7 @@ export function modelStore(db: Db): ModelStore {
       // The id range keeps each read to its own rows of the primary key: without it every chunk
       // would walk past all the leads rescored before it.
       if (afterId !== null) query = query.where('id', '>', afterId);
+      if (temperature !== undefined) query = query.where('temperature', '=', temperature);
       const rows = await query.orderBy('id').limit(limit).execute();
       return rows.map((row) => ({
         // Every column toLead reads is selected above; the rest (the search vector above all) would

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { ingestEvents } from '../../src/app/events/ingest.js';
 import { publishModel, runPublishJob } from '../../src/app/scoring/model-lifecycle.js';
@@ -47,5 +48,28 @@ describeEachDatabase('scores read between a publish and its rescore', (env) => {
     for (const [i, lead] of stale.entries()) {
       expect(lead.interest).toBeGreaterThan(underOld[i]?.interest ?? Number.NaN);
     }
+  });
+
+  it('rescores the hot leads first: the desk reads them on the new model after the first chunks', async () => {
+    const ctx = env.app.ctx;
+    const { db } = env.app.database;
+    const { rows: made } = await sql<{ id: string }>`
+      insert into leads (email) select 'first' || i || '@example.com' from generate_series(1, 6) as i
+      returning id`.execute(db);
+    // Stored hot, whatever their events say: the rescore picks by what the desk reads.
+    const hot = made.slice(2, 4).map((r) => r.id);
+    await sql`update leads set temperature = 'hot' where id = any(${hot}::uuid[])`.execute(db);
+    const { job } = await publishModel(ctx, adminActor, b2bModel);
+    const { rows: hotBelow } = await sql<{ n: string }>`
+      select count(*) as n from leads where temperature = 'hot'`.execute(db);
+    const partial = await runPublishJob(ctx, job.id, { chunk: 1, stopAfter: Number(hotBelow[0]?.n) });
+    expect(partial.state).toBe('running');
+    const { rows } = await sql<{ id: string; temperature: string; model_version: number | null }>`
+      select id, temperature, model_version from leads`.execute(db);
+    const rescored = rows.filter((r) => r.model_version === job.version);
+    // A lead rescored may have cooled under the new model: compare ids, not temperatures now.
+    expect(rescored.map((r) => r.id).sort()).toEqual(expect.arrayContaining(hot.sort()));
+    expect(rescored).toHaveLength(Number(hotBelow[0]?.n));
+    expect((await runPublishJob(ctx, job.id)).state).toBe('done');
   });
 });

@@ -4,6 +4,7 @@ import {
   emptyState,
   rescoreForModel,
   type ScoringModel,
+  type Temperature,
   type Transition,
   validateModel,
 } from '../../domain/scoring/index.js';
@@ -142,9 +143,10 @@ async function rescoreChunk(
   models: ReadonlyMap<number, ScoringModel>,
   afterId: string | null,
   chunk: number,
+  temperature?: Temperature,
 ): Promise<{ read: number; lastId: string | null; stored: number }> {
   const { store } = ctx;
-  const rows = await store.models.readBelow(job.version, afterId, chunk);
+  const rows = await store.models.readBelow(job.version, afterId, chunk, temperature);
   const lastId = rows.at(-1)?.lead.id ?? null;
   if (rows.length === 0) return { read: 0, lastId, stored: 0 };
   const model = models.get(job.version);
@@ -239,15 +241,16 @@ async function workOnPublishJob(
   // No publish can happen while this job runs (publishModel refuses), so the versions stay put.
   const models = await ctx.store.models.publishedByVersion();
   let chunks = 0;
-  for (;;) {
+  /** One pass through the leads below the version (at `temperature` only, when given); null: stopped. */
+  const pass = async (temperature?: Temperature) => {
     let read = 0;
     let stored = 0;
     let afterId: string | null = null;
     for (;;) {
-      if (options.stopAfter !== undefined && chunks >= options.stopAfter) return publishJob(ctx, id);
-      const step = await rescoreChunk(ctx, job, models, afterId, chunk);
+      if (options.stopAfter !== undefined && chunks >= options.stopAfter) return null;
+      const step = await rescoreChunk(ctx, job, models, afterId, chunk, temperature);
+      if (step.read === 0) return { read, stored };
       chunks += 1;
-      if (step.read === 0) break;
       read += step.read;
       stored += step.stored;
       afterId = step.lastId;
@@ -255,7 +258,14 @@ async function workOnPublishJob(
       // Lets whatever waits for the event loop (timers, request handlers) run between chunks.
       await new Promise((resolve) => setImmediate(resolve));
     }
-    if (read === 0 || stored === 0) break;
+  };
+  // The hot leads first: they are what the desk reads (GET /queue), and a lead still on the old
+  // model is rebuilt from its events on every read until the rescore reaches it.
+  if ((await pass('hot')) === null) return publishJob(ctx, id);
+  for (;;) {
+    const done = await pass();
+    if (done === null) return publishJob(ctx, id);
+    if (done.read === 0 || done.stored === 0) break;
   }
   // Nothing left to claim: done unless another instance still holds a chunk (it finishes the job).
   if ((await ctx.store.models.countBelow(job.version)) === 0) {
