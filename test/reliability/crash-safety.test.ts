@@ -25,7 +25,9 @@ const EVENTS_PER_LEAD = 3;
 // One lead in ten gets a "contact sales" form: it turns hot, which makes a speed-to-lead task.
 const HOT_EVERY = 10;
 const LEAD_CHUNK = 500; // src/app/transfer/import-file.ts CHUNK_SIZE
-const EVENT_CHUNK = 500; // HEARTH_MAX_BATCH below: events are imported a batch per transaction
+const EVENT_BATCH = 100; // HEARTH_MAX_BATCH below
+// import-file.ts EVENT_BATCHES_PER_CHUNK: events are imported five batches per transaction.
+const EVENT_CHUNK = 5 * EVENT_BATCH;
 const entry = new URL('../../src/cli/entry.ts', import.meta.url).pathname;
 
 const exited = (child: ChildProcess): Promise<number | null> =>
@@ -217,7 +219,7 @@ for (const database of testDatabases) {
         HEARTH_SIGNIN_RATE_LIMIT: '0',
         HEARTH_JOB_POLL_MS: '100',
         HEARTH_WEBHOOK_TIMEOUT_MS: '2000',
-        HEARTH_MAX_BATCH: String(EVENT_CHUNK),
+        HEARTH_MAX_BATCH: String(EVENT_BATCH),
         ...(target.kind === 'postgres'
           ? { DATABASE_URL: target.url }
           : { HEARTH_DATA_DIR: target.dataDir as string }),
