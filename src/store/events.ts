@@ -1,4 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { HearthError } from '../domain/errors.js';
 import type { ActivityEvent } from '../domain/event.js';
 import type { Database, EventRow } from './schema.js';
 
@@ -107,8 +108,15 @@ export function eventStore(db: Kysely<Database> | Transaction<Database>): EventS
           .execute();
         for (const row of earlier) duplicates.set(row.external_id, Number(row.event_id));
         const gone = unseen.find((k) => !duplicates.has(k));
-        // Claimed by a batch that committed, then deleted with its lead before this read.
-        if (gone !== undefined) throw new Error(`the event id ${gone} was claimed and removed meanwhile`);
+        // Claimed by a batch that committed, then deleted with its lead before this read: nothing
+        // is stored under the id now, so the same batch sent again stores the event.
+        if (gone !== undefined) {
+          throw new HearthError(
+            'conflict',
+            `Another batch stored an event with the id ${gone} while this one ran, and its lead was erased before this batch could tell; send the batch again (its events stored already come back as duplicates)`,
+            { externalId: gone },
+          );
+        }
       }
       return events.map((e, i): { id: number } | { duplicateOf: number } => {
         if (e.externalId === null) return { id: ids[i] as number };
