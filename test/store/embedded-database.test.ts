@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isHearthError } from '../../src/domain/errors.js';
 import { type DatabaseHandle, openDatabase } from '../../src/store/database.js';
-import { socketPathFor } from '../../src/store/embedded/embedded-database.js';
+import { socketPathFor, startEmbeddedDatabase } from '../../src/store/embedded/embedded-database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 
 describe('embedded database in a data directory', () => {
@@ -81,6 +81,33 @@ describe('a stale lock', () => {
     } finally {
       await handle.close();
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the socket's directory under the temp directory", () => {
+  it('is made for an in-memory database and removed when it stops', async () => {
+    const socketPath = socketPathFor(null);
+    const socketDir = dirname(socketPath);
+    expect(socketDir.startsWith(tmpdir())).toBe(true);
+    const running = await startEmbeddedDatabase(null, socketPath, 2);
+    expect(existsSync(socketPath)).toBe(true);
+    await running.stop();
+    expect(existsSync(socketDir)).toBe(false);
+  });
+
+  it('is removed when the database fails to start', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'hearth-failed-start-test-'));
+    // Long enough for the socket to go under the temp directory; a file, so PGlite cannot start in it.
+    const dataDir = join(parent, 'd'.repeat(100));
+    writeFileSync(dataDir, 'not a directory');
+    const socketPath = socketPathFor(dataDir);
+    expect(dirname(socketPath).startsWith(parent)).toBe(false);
+    try {
+      await expect(startEmbeddedDatabase(dataDir, socketPath, 2)).rejects.toThrow(/could not start/);
+      expect(existsSync(dirname(socketPath))).toBe(false);
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
     }
   });
 });

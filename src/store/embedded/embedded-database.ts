@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -55,7 +55,15 @@ export async function startEmbeddedDatabase(
   socketPath: string,
   maxConnections: number,
 ): Promise<RunningEmbeddedDatabase> {
-  mkdirSync(dirname(socketPath), { recursive: true });
+  const socketDir = dirname(socketPath);
+  // The socket's directory is removed again on stop when this call made it (an in-memory
+  // database's, or a long data directory's under the temp directory) — never the data directory.
+  const made = mkdirSync(socketDir, { recursive: true });
+  const madeSocketDir = made === socketDir && (dataDir === null || resolve(dataDir) !== socketDir);
+  const removeSocket = () => {
+    rmSync(socketPath, { force: true });
+    if (madeSocketDir) removeIfEmpty(socketDir);
+  };
   rmSync(socketPath, { force: true });
   // PostgreSQL's own files go one level down, leaving the lock file and socket beside them.
   const data: PgliteWorkerData = {
@@ -64,9 +72,17 @@ export async function startEmbeddedDatabase(
     maxConnections,
   };
   const worker = spawnWorker(data);
-  const first = await nextMessage(worker);
+  let first: PgliteWorkerMessage;
+  try {
+    first = await nextMessage(worker);
+  } catch (error) {
+    await worker.terminate();
+    removeSocket();
+    throw error;
+  }
   if (first.type !== 'ready') {
     await worker.terminate();
+    removeSocket();
     const reason = first.type === 'failed' ? first.message : 'it stopped before starting';
     throw new Error(`the embedded database in ${dataDir ?? 'memory'} could not start: ${reason}`);
   }
@@ -79,11 +95,20 @@ export async function startEmbeddedDatabase(
         worker.postMessage({ type: 'stop' });
         await stopped;
         await worker.terminate();
-        rmSync(socketPath, { force: true });
+        removeSocket();
       })();
       return stopping;
     },
   };
+}
+
+// rmdir removes only an empty directory: anything someone else put beside the socket stays.
+function removeIfEmpty(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // Gone already, or not empty: either way nothing of ours is left to remove.
+  }
 }
 
 function spawnWorker(workerData: PgliteWorkerData): Worker {
