@@ -1,14 +1,14 @@
 /**
- * `npm run bench [-- --size 10k|100k|1m] [--only import,ingest,…] [--smoke]`: every benchmark of
+ * `npm run bench [-- --size 10k|100k|1m] [--only import,ingest,memory,…] [--smoke]`: every benchmark of
  * docs/performance.md on the embedded database and, when DATABASE_URL is set, on PostgreSQL (a
  * database made for the run on that server, dropped afterwards). Prints each figure and the
  * machine; writes one JSON file per database per run to bench/results/.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { defaultEnd, generateDataset, type Manifest, SIZES, type SizeName } from './generate.js';
 import { bulkLoad } from './lib/bulk-load.js';
@@ -23,10 +23,22 @@ import { eventLoopGaps } from './lib/event-loop.js';
 import { freshness, ingest, reads, rescoreAll } from './lib/http.js';
 import { importBenchmark } from './lib/import.js';
 import { machine } from './lib/machine.js';
+import { MEMORY_EVENTS, memoryBenchmark } from './lib/memory.js';
 import { pinning, pinSelf, startServer } from './lib/processes.js';
 import { round } from './lib/stats.js';
 
-const BENCHMARKS = ['startup', 'import', 'rescore', 'reads', 'freshness', 'ingest', 'loop'] as const;
+const BENCHMARKS = [
+  'startup',
+  'import',
+  'rescore',
+  'reads',
+  'freshness',
+  'ingest',
+  'loop',
+  'memory',
+] as const;
+/** Events `memory` imports with --smoke (otherwise MEMORY_EVENTS, or as many as the data set has). */
+const SMOKE_MEMORY_EVENTS = 2_000;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 interface Options {
@@ -45,7 +57,10 @@ function parseOptions(): Options {
   const program = new Command('bench')
     .description('Hearth benchmarks (docs/performance.md)')
     .option('--size <size>', `data set: ${Object.keys(SIZES).join(', ')}`, '10k')
-    .option('--only <names>', `a comma-separated subset of ${BENCHMARKS.join(', ')}`)
+    .option(
+      '--only <names>',
+      `a comma-separated subset of ${BENCHMARKS.join(', ')} (loop and memory: PGlite only)`,
+    )
     .option(
       '--smoke',
       'a few hundred leads and 2-second load runs: checks that every benchmark runs (figures mean nothing)',
@@ -133,16 +148,57 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
+/** `memory`: `hearth import events` of up to 1M events into an empty PGlite database of its own. */
+async function memoryStep(
+  options: Options,
+  manifest: Manifest,
+  log: (text: string) => void,
+  emptyDataDir?: string,
+) {
+  const { figures, version } = await memoryBenchmark(
+    manifest,
+    options.smoke ? SMOKE_MEMORY_EVENTS : MEMORY_EVENTS,
+    emptyDataDir,
+  );
+  const made = figures.prepare
+    ? `making and migrating that database before: ${figures.prepare.seconds} s, peak RSS ${figures.prepare.peakRssMb ?? '—'} MB`
+    : 'a copy of the data directory after the first start';
+  log(
+    `memory: imported ${figures.events} events in ${figures.seconds} s = ${figures.rowsPerSecond} rows/s into an empty PGlite database (${figures.leads} leads created), peak RSS ${figures.peakRssMb ?? '—'} MB (target < 1,024); ${made}`,
+  );
+  return { figures, version };
+}
+
+/** Only `memory` was asked for: no base to load, no server to start. */
+function memoryOnly(options: Options): boolean {
+  return options.only.every((name) => name === 'memory');
+}
+
 async function runOn(engine: Engine, database: BenchDatabase, options: Options, manifest: Manifest) {
   const wants = (name: Benchmark) => options.only.includes(name);
   const log = (text: string) => say(`[${engine}] ${text}`);
   const runId = `run${Date.now().toString(36)}`;
   const results: Record<string, unknown> = {};
 
+  if (memoryOnly(options)) {
+    const { figures, version } = await memoryStep(options, manifest, log);
+    log(`database: ${version}`);
+    results.memory = figures;
+    return { version, results };
+  }
+
   // The first start migrates the empty database and prints the first admin key.
   const first = await startServer(database.env, await freePort());
   await first.stop();
   if (first.firstKey === null) throw new Error('hearth serve printed no admin key on its first start');
+  // `memory` imports into a copy of the database as it is now: empty and migrated. Kept beside the
+  // data directory, so that dropping the database removes it too.
+  let emptyDataDir: string | undefined;
+  if (wants('memory') && engine === 'pglite') {
+    const dataDir = database.env.HEARTH_DATA_DIR as string;
+    emptyDataDir = join(dirname(dataDir), 'empty');
+    cpSync(dataDir, emptyDataDir, { recursive: true });
+  }
   const api = { url: '', key: first.firstKey };
 
   let session = await database.session();
@@ -261,6 +317,10 @@ async function runOn(engine: Engine, database: BenchDatabase, options: Options, 
       `event loop during a backtest of ${figures.backtest.leads} decided leads (${round(figures.backtest.ms / 1000)} s): largest gap ${figures.backtest.maxGapMs} ms; during a year's funnel (${round(figures.funnelYear.ms / 1000)} s): ${figures.funnelYear.maxGapMs} ms (target < 50 ms)`,
     );
   }
+  if (wants('memory') && engine === 'pglite') {
+    results.memory = (await memoryStep(options, manifest, log, emptyDataDir)).figures;
+    if (emptyDataDir) rmSync(emptyDataDir, { recursive: true, force: true });
+  }
   return { version, results };
 }
 
@@ -272,7 +332,8 @@ async function main(): Promise<void> {
   );
   if (options.build) execFileSync('npm', ['run', 'build:server', '--silent'], { stdio: 'inherit' });
   const manifest = await dataset(options);
-  const engines: Engine[] = process.env.DATABASE_URL ? ['pglite', 'postgresql'] : ['pglite'];
+  const engines: Engine[] =
+    process.env.DATABASE_URL && !memoryOnly(options) ? ['pglite', 'postgresql'] : ['pglite'];
   mkdirSync(options.results, { recursive: true });
   for (const engine of engines) {
     const database =

@@ -36,6 +36,7 @@ interface Result {
     reads?: { queue: Latency; hotList: Latency; leadPage: Latency; hotLeads: number };
     freshness?: { ms: Latency };
     ingest?: { single: Ingest; batch: Ingest };
+    memory?: { events: number; seconds: number; rowsPerSecond: number; peakRssMb: number | null };
     eventLoop?: {
       backtest: { maxGapMs: number; leads: number; ms: number };
       funnelYear: { maxGapMs: number };
@@ -74,6 +75,14 @@ const rows: [string, string, (r: Result) => string][] = [
     (r) => {
       const i = r.results.import;
       return i ? n(Math.max(i.leads.peakRssMb ?? 0, i.ndjson.peakRssMb ?? 0, i.csv.peakRssMb ?? 0)) : '—';
+    },
+  ],
+  [
+    'peak RSS of `hearth import events` of up to 1M events into an empty PGlite database (MB; events, rows/s)',
+    '< 1,024',
+    (r) => {
+      const m = r.results.memory;
+      return m ? `**${n(m.peakRssMb)}** (${n(m.events)} events, ${n(m.rowsPerSecond)} rows/s)` : '—';
     },
   ],
   [
