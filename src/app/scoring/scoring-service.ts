@@ -1,6 +1,7 @@
 import type { ActivityEvent } from '../../domain/event.js';
 import type { Lead } from '../../domain/lead.js';
 import {
+  applyEvent,
   emptyState,
   eventTransitions,
   interestKeys,
@@ -10,7 +11,6 @@ import {
   recompute,
   type ScoreState,
   type ScoringModel,
-  scoreEvent,
   type Temperature,
   type TemperatureReading,
   type Transition,
@@ -127,7 +127,7 @@ export async function scoreNewEvents(
     };
     const own: Transition[] = [];
     for (const event of events) {
-      const result = scoreEvent(state, event, lead, model, now, recorded);
+      const result = applyEvent(state, event, lead, model, now, recorded);
       if (result.kind === 'scored') {
         state = result.state;
         recorded = result.recorded;

@@ -25,6 +25,19 @@ export interface FitScore {
  * @example fitScore({ ...lead, industry: 'Software', companySize: 200 }, b2bModel).score // 25
  */
 export function fitScore(lead: Lead, model: ScoringModel): FitScore {
+  const hit = computed.get(lead);
+  if (hit?.model === model) return hit.fit;
+  const fit = evaluate(lead, model);
+  computed.set(lead, { model, fit });
+  return fit;
+}
+
+// Leads and models are immutable values, and a reading asks for the fit of the same pair at every
+// instant it examines (each candidate change of a transition, each event of an import): evaluated
+// once per pair instead. A lead edit makes a new lead object, a publish a new model object.
+const computed = new WeakMap<Lead, { readonly model: ScoringModel; readonly fit: FitScore }>();
+
+function evaluate(lead: Lead, model: ScoringModel): FitScore {
   const read = leadReader(lead);
   const contributions = compiledModel(model)
     .fit.filter(({ when }) => when.holds(read, 0))

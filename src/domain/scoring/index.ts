@@ -5,7 +5,8 @@
  *
  * The calls the rest of Hearth makes:
  * - `validateModel(doc)` at the edge (CLI, HTTP) before a model is stored or published;
- * - `scoreEvent(state, event, lead, model, now)` per stored event, in the ingest transaction;
+ * - `applyEvent(state, event, lead, model, now)` per stored event, in the ingest transaction
+ *   (`scoreEvent` also reads the lead at `now`);
  * - `recompute(lead, events, criteria, model, now)` when `scoreEvent` asks, after a merge;
  * - `readingAsOf(lead, events, criteria, model, at)` in backtests (the reading of a recompute, cheaper);
  * - `rescoreForModel(...)` for each lead when a model is published;
@@ -31,6 +32,8 @@ export {
   qualificationAt,
 } from './qualification.js';
 export {
+  type AppliedEvent,
+  applyEvent,
   type CriterionChange,
   type EventContribution,
   eventTransitions,

@@ -32,7 +32,14 @@ export function decayGroups(groups: GroupValues, model: ScoringModel, elapsedMs:
 
 /** The unclamped, unrounded interest `elapsedMs` after the anchor, summed in a fixed group order. */
 export function rawInterest(groups: GroupValues, model: ScoringModel, elapsedMs: number): number {
-  return groupSum(decayGroups(groups, model, elapsedMs));
+  // groupSum(decayGroups(…)) without the intermediate object, operation for operation (the same
+  // products, added in the same order), so the result is the same to the bit.
+  const { halfLifeDays } = model;
+  let sum = 0;
+  sum += groups.engagement * decayFactor(elapsedMs, halfLifeDays.engagement);
+  sum += groups.intent * decayFactor(elapsedMs, halfLifeDays.intent);
+  sum += groups.negative * decayFactor(elapsedMs, halfLifeDays.negative);
+  return sum;
 }
 
 /** The sum of group values in a fixed group order (so that every path rounds alike). */

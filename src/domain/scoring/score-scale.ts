@@ -39,5 +39,7 @@ export function clampScore(value: number): { score: number; clamp: Clamp } {
  * @example reportedScore(-3.2) // 0
  */
 export function reportedScore(raw: number): number {
-  return clampScore(hundredths(raw) / 100).score;
+  // clampScore's bounds without its result object: this runs dozens of times per event.
+  const value = hundredths(raw) / 100;
+  return value < SCORE_MIN ? SCORE_MIN : value > SCORE_MAX ? SCORE_MAX : value;
 }

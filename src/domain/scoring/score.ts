@@ -79,11 +79,34 @@ export function scoreEvent(
   now: Date,
   recorded: RecordedHistory = NOTHING_RECORDED,
 ): ScoreEventResult {
+  const result = applyEvent(state, event, lead, model, now, recorded);
+  return result.kind === 'scored'
+    ? { ...result, reading: temperatureAt(result.state, lead, model, now) }
+    : result;
+}
+
+/** What `scoreEvent` gives, without the reading at `now`. */
+export type AppliedEvent =
+  | Omit<Extract<ScoreEventResult, { kind: 'scored' }>, 'reading'>
+  | Extract<ScoreEventResult, { kind: 'needs_recompute' }>;
+
+/**
+ * `scoreEvent` without the reading at `now`, for a batch of a lead's events, which reads the
+ * lead once after the last of them: the reading (qualification evidence and all) is most of the
+ * cost of an event.
+ */
+export function applyEvent(
+  state: ScoreState,
+  event: ActivityEvent,
+  lead: Lead,
+  model: ScoringModel,
+  now: Date,
+  recorded: RecordedHistory = NOTHING_RECORDED,
+): AppliedEvent {
   if (state.modelVersion !== model.version) return { kind: 'needs_recompute', reason: 'model_changed' };
   const match = matchEvent(compiledModel(model), event);
   const applied = applyMatch(state, match, model);
   if (applied.kind === 'too_late') return { kind: 'needs_recompute', reason: 'too_late' };
-  const reading = temperatureAt(applied.state, lead, model, now);
   const { interestById } = compiledModel(model);
   const contributions = applied.counted.flatMap((ruleId) => {
     const rule = interestById.get(ruleId);
@@ -100,7 +123,6 @@ export function scoreEvent(
     transition: stamped.change,
     transitions: stamped.transitions,
     recorded: stamped.recorded,
-    reading,
   };
 }
 
@@ -179,7 +201,7 @@ export function eventTransitions(
     sameModel || beforeTemperature === undefined
       ? temperatureOnlyAt(before, lead, model, at)
       : beforeTemperature;
-  const change = transitionBetween(from, temperatureAt(after, lead, model, at), at, cause);
+  const change = transitionBetween(from, temperatureOnlyAt(after, lead, model, at), at, cause);
   if (change) transitions.push(change);
   const last = transitions.at(-1);
   return {

@@ -111,7 +111,7 @@ export function temperatureOnlyAt(
   lead: Lead,
   model: ScoringModel,
   now: Date,
-): TemperatureOnly {
+): TemperatureOnly & Pick<TemperatureReading, 'modelVersion'> {
   assertSameModel(state, model);
   return readingAt(state, lead, model, effectiveNow(state, now.getTime()), false);
 }
@@ -248,9 +248,19 @@ export function nextScheduledChange(
   now: Date,
 ): ScheduledChange | null {
   assertSameModel(state, model);
-  const atMs = effectiveNow(state, now.getTime());
+  return nextChangeBefore(state, lead, model, effectiveNow(state, now.getTime()), Number.POSITIVE_INFINITY);
+}
+
+/** `nextScheduledChange` from `atMs`, looking only as far as `untilMs` (null if none by then). */
+function nextChangeBefore(
+  state: ScoreState,
+  lead: Lead,
+  model: ScoringModel,
+  atMs: number,
+  untilMs: number,
+): ScheduledChange | null {
   const current = readingAt(state, lead, model, atMs, false);
-  for (const candidate of candidateChanges(state, lead, model, current, atMs)) {
+  for (const candidate of candidateChanges(state, lead, model, current, atMs, untilMs)) {
     const next = readingAt(state, lead, model, candidate.atMs, false);
     if (next.temperature !== current.temperature) {
       return {
@@ -265,23 +275,32 @@ export function nextScheduledChange(
   return null;
 }
 
-/** Every instant after `atMs` where an input of the temperature changes by itself, in order. */
+/**
+ * Every instant in (`atMs`, `untilMs`] where an input of the temperature changes by itself, in
+ * order.
+ */
 function candidateChanges(
   state: ScoreState,
   lead: Lead,
   model: ScoringModel,
   current: TemperatureReading,
   atMs: number,
+  untilMs: number,
 ): { atMs: number; cause: TransitionCause }[] {
   const { head } = state;
   const { warm, hot, coolPeriodDays } = model.temperature;
   const candidates: { atMs: number; cause: TransitionCause }[] = [];
   if (head.atMs !== null) {
+    // Interest only falls between events, so a threshold still held at `untilMs` is crossed after
+    // it: no need to search for the instant (most events of a burst cross nothing before the next).
+    const interestAtUntil = Number.isFinite(untilMs)
+      ? interestScore(head.groups, head.atMs, model, untilMs)
+      : Number.NEGATIVE_INFINITY;
     for (const [threshold, value] of [
       ['hot', hot],
       ['warm', warm],
     ] as const) {
-      if (current.interest >= value) {
+      if (current.interest >= value && interestAtUntil < value) {
         candidates.push({
           atMs: firstInstantBelow(head.groups, head.atMs, model, value),
           cause: { kind: 'decay', threshold },
@@ -312,7 +331,7 @@ function candidateChanges(
       cause: { kind: 'cool_period' },
     });
   }
-  return candidates.filter((c) => c.atMs > atMs).sort((a, b) => a.atMs - b.atMs);
+  return candidates.filter((c) => c.atMs > atMs && c.atMs <= untilMs).sort((a, b) => a.atMs - b.atMs);
 }
 
 /**
@@ -328,11 +347,13 @@ export function transitionsBetween(
   from: Date,
   to: Date,
 ): Transition[] {
+  assertSameModel(state, model);
   const transitions: Transition[] = [];
   let cursor = from;
   for (;;) {
-    const next = nextScheduledChange(state, lead, model, cursor);
-    if (!next || next.at.getTime() > to.getTime()) return transitions;
+    const atMs = effectiveNow(state, cursor.getTime());
+    const next = nextChangeBefore(state, lead, model, atMs, Math.max(atMs, to.getTime()));
+    if (!next) return transitions;
     transitions.push({ ...next, modelVersion: model.version });
     cursor = next.at;
   }
@@ -343,7 +364,7 @@ export function transitionsBetween(
  */
 export function transitionBetween(
   before: TemperatureOnly,
-  after: TemperatureReading,
+  after: TemperatureOnly & Pick<TemperatureReading, 'modelVersion'>,
   at: Date,
   cause: TransitionCause,
 ): Transition | null {

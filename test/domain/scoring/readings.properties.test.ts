@@ -8,6 +8,8 @@ import {
   temperatureAt,
   transitionsBetween,
 } from '../../../src/domain/scoring/index.js';
+import { decayGroups, rawInterest } from '../../../src/domain/scoring/interest.js';
+import { INTEREST_GROUPS } from '../../../src/domain/scoring/model.js';
 import { criteriaFor, eventStream, instants, leads, models } from './arbitraries.js';
 
 const scenario = fc.record({
@@ -123,6 +125,65 @@ describe('readings over random event streams', () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+
+  it('lists the same transitions as walking nextScheduledChange until past the end', () => {
+    fc.assert(
+      fc.property(
+        scenario.chain((s) =>
+          fc
+            .record({
+              criteria: criteriaFor(s.model),
+              now: instants,
+              from: instants,
+              to: instants,
+              // Often the end is exactly a change's instant, or a millisecond before it.
+              endAtChange: fc.option(fc.tuple(fc.nat(5), fc.boolean()), { nil: null }),
+            })
+            .map((x) => ({ ...s, ...x })),
+        ),
+        ({ model, events, lead, criteria, now, from, to, endAtChange }) => {
+          const { state } = recompute(lead, events, criteria, model, now);
+          // The definition: each next change from the last one, as long as it is not after `end`.
+          const walk = (end: Date) => {
+            const walked = [];
+            for (let cursor = from; walked.length < 50; ) {
+              const next = nextScheduledChange(state, lead, model, cursor);
+              if (!next || next.at.getTime() > end.getTime()) break;
+              walked.push({ ...next, modelVersion: model.version });
+              cursor = next.at;
+            }
+            return walked;
+          };
+          let end = to;
+          if (endAtChange !== null) {
+            const changes = walk(new Date(8.64e15));
+            const [index, before] = endAtChange;
+            const change = changes[Math.min(index, changes.length - 1)];
+            if (change) end = new Date(change.at.getTime() - (before ? 1 : 0));
+          }
+          expect(transitionsBetween(state, lead, model, from, end)).toEqual(walk(end));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('sums decayed interest to the bit as the groups decayed one by one and added in order', () => {
+    fc.assert(
+      fc.property(
+        scenario,
+        fc.integer({ min: -86_400_000, max: 4_000 * 86_400_000 }),
+        ({ model, events, lead }, elapsedMs) => {
+          const { head } = recompute(lead, events, [], model, new Date()).state;
+          const decayed = decayGroups(head.groups, model, elapsedMs);
+          let sum = 0;
+          for (const group of INTEREST_GROUPS) sum += decayed[group];
+          expect(Object.is(rawInterest(head.groups, model, elapsedMs), sum)).toBe(true);
+        },
+      ),
+      { numRuns: 1000 },
     );
   });
 });
