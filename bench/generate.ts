@@ -313,6 +313,14 @@ export function defaultEnd(now: Date): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
 }
 
+/**
+ * Where a data set lives under `root`: one folder per size, seed and end, the one `npm run bench`
+ * looks in (and reuses), so that a data set generated beforehand serves the run.
+ */
+export function datasetDir(root: string, size: string, seed: number, end: Date): string {
+  return join(root, `${size}-seed${seed}-${end.toISOString().slice(0, 10)}`);
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { Command } = await import('commander');
   const program = new Command('generate')
@@ -323,7 +331,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       'the last instant of the data set (ISO 8601)',
       defaultEnd(new Date()).toISOString(),
     )
-    .option('--out <dir>', 'folder for the files (default bench/data/SIZE)')
+    .option(
+      '--out <dir>',
+      'folder for the files (default bench/data/SIZE-seedN-END, where npm run bench looks)',
+    )
     .parse();
   const opts = program.opts<{ size: SizeName; seed: string; end: string; out?: string }>();
   const leads = SIZES[opts.size];
@@ -333,7 +344,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     leads,
     seed: Number(opts.seed),
     end: new Date(opts.end),
-    dir: opts.out ?? join('bench', 'data', opts.size),
+    dir: opts.out ?? datasetDir(join('bench', 'data'), opts.size, Number(opts.seed), new Date(opts.end)),
   });
   console.log(JSON.stringify(manifest, null, 2));
   console.log(`generated in ${((performance.now() - started) / 1000).toFixed(1)} s`);

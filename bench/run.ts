@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { defaultEnd, generateDataset, type Manifest, SIZES, type SizeName } from './generate.js';
+import { datasetDir, defaultEnd, generateDataset, type Manifest, SIZES, type SizeName } from './generate.js';
 import { bulkLoad } from './lib/bulk-load.js';
 import {
   type BenchDatabase,
@@ -51,7 +51,10 @@ interface Options {
   readonly data: string;
   readonly results: string;
   readonly build: boolean;
+  readonly databases: readonly Engine[];
 }
+
+const ENGINES: readonly Engine[] = ['pglite', 'postgresql'];
 
 function parseOptions(): Options {
   const program = new Command('bench')
@@ -78,6 +81,10 @@ function parseOptions(): Options {
       'where result files are written (default bench/results; a smoke run: a temporary folder)',
     )
     .option('--no-build', 'use the existing build instead of running npm run build:server')
+    .option(
+      '--databases <names>',
+      'which databases to run on: pglite, postgresql or both (default: PGlite, and PostgreSQL too when DATABASE_URL is set)',
+    )
     .parse();
   const raw = program.opts<Record<string, string | boolean | undefined>>();
   const size = String(raw.size) as SizeName;
@@ -94,8 +101,23 @@ function parseOptions(): Options {
       program.error(`--only: "${name}" is not a benchmark; use ${BENCHMARKS.join(', ')}`);
     }
   }
+  const databases =
+    raw.databases === undefined
+      ? ENGINES.filter((engine) => engine === 'pglite' || process.env.DATABASE_URL)
+      : String(raw.databases)
+          .split(',')
+          .map((s) => s.trim() as Engine);
+  for (const name of databases) {
+    if (!ENGINES.includes(name)) program.error(`--databases: "${name}" is not one of ${ENGINES.join(', ')}`);
+    if (name === 'postgresql' && !process.env.DATABASE_URL) {
+      program.error(
+        '--databases postgresql: set DATABASE_URL to a server the benchmark may create a database on',
+      );
+    }
+  }
   const smoke = raw.smoke === true;
   return {
+    databases,
     size: smoke ? 'tiny' : size,
     only: only as Benchmark[],
     smoke,
@@ -115,7 +137,7 @@ function parseOptions(): Options {
 
 async function dataset(options: Options): Promise<Manifest> {
   const end = defaultEnd(new Date());
-  const dir = join(options.data, `${options.size}-seed${options.seed}-${end.toISOString().slice(0, 10)}`);
+  const dir = datasetDir(options.data, options.size, options.seed, end);
   const manifestFile = join(dir, 'manifest.json');
   if (existsSync(manifestFile)) return JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest;
   const started = performance.now();
@@ -332,8 +354,8 @@ async function main(): Promise<void> {
   );
   if (options.build) execFileSync('npm', ['run', 'build:server', '--silent'], { stdio: 'inherit' });
   const manifest = await dataset(options);
-  const engines: Engine[] =
-    process.env.DATABASE_URL && !memoryOnly(options) ? ['pglite', 'postgresql'] : ['pglite'];
+  // The memory step runs on PGlite alone.
+  const engines = memoryOnly(options) ? ['pglite' as const] : options.databases;
   mkdirSync(options.results, { recursive: true });
   for (const engine of engines) {
     const database =

@@ -61,6 +61,9 @@ export async function postgresDatabase(adminUrl: string): Promise<BenchDatabase>
     env: { DATABASE_URL: url.toString() },
     session: async () => {
       const client = new pg.Client({ connectionString: url.toString() });
+      // When a step fails, the run drops its database with force, ending this session's
+      // connection: that must not crash the process before the step's own error is printed.
+      client.on('error', () => {});
       await client.connect();
       return postgresSession(client, url.toString());
     },
