@@ -6,6 +6,7 @@ export interface Config {
   readonly host: string;
   readonly databaseUrl: string | null;
   readonly dataDir: string;
+  readonly embeddedTemplate: boolean;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly bodyLimitBytes: number;
   readonly maxBatchSize: number;
@@ -81,6 +82,19 @@ export const SETTINGS = [
     default: './hearth-data',
     description: 'Directory of the embedded database (ignored when DATABASE_URL is set).',
     parse: text,
+  },
+  {
+    env: 'HEARTH_EMBEDDED_TEMPLATE',
+    key: 'embeddedTemplate',
+    default: true,
+    description:
+      'A new embedded database is loaded from a cached template of a migrated one (docs/storage.md); false to run initdb and the migrations instead (debugging).',
+    parse: (raw) =>
+      raw === 'true' || raw === '1'
+        ? true
+        : raw === 'false' || raw === '0'
+          ? false
+          : { problem: 'must be true or false' },
   },
   {
     env: 'LOG_LEVEL',

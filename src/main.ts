@@ -20,7 +20,7 @@ export interface OpenApp {
 export function databaseTarget(config: Config): DatabaseTarget {
   return config.databaseUrl
     ? { kind: 'postgres', url: config.databaseUrl }
-    : { kind: 'embedded', dataDir: config.dataDir };
+    : { kind: 'embedded', dataDir: config.dataDir, template: config.embeddedTemplate };
 }
 
 /** Opens the database, brings its schema up to date and builds the application context. */

@@ -1,14 +1,25 @@
+import { existsSync } from 'node:fs';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { HearthError } from '../domain/errors.js';
 import { lockDataDir } from './embedded/data-dir-lock.js';
-import { socketAddress, socketPathFor, startEmbeddedDatabase } from './embedded/embedded-database.js';
+import {
+  type RunningEmbeddedDatabase,
+  socketAddress,
+  socketPathFor,
+  startEmbeddedDatabase,
+} from './embedded/embedded-database.js';
+import { isNewPgdata, pgdataDir, templatePath } from './embedded/template.js';
+import { migrateToLatest, migrationFingerprint } from './migrate.js';
 import type { Database } from './schema.js';
 
 export type DatabaseTarget =
   | { readonly kind: 'postgres'; readonly url: string }
-  /** `dataDir: null` is a throwaway in-memory database (tests). */
-  | { readonly kind: 'embedded'; readonly dataDir: string | null };
+  /**
+   * `dataDir: null` is a throwaway in-memory database (tests). `template` (default true): a new
+   * database is loaded from the cached template of a migrated one instead of made by initdb.
+   */
+  | { readonly kind: 'embedded'; readonly dataDir: string | null; readonly template?: boolean };
 
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
@@ -48,8 +59,9 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions)
     return handle(pool, 'postgres', false, async () => {});
   }
   const socketPath = socketPathFor(target.dataDir);
+  const useTemplate = target.template ?? true;
   if (target.dataDir === null) {
-    const embedded = await startEmbeddedDatabase(null, socketPath, options.poolSize + GUEST_CONNECTIONS);
+    const embedded = await startEmbedded(null, socketPath, options.poolSize + GUEST_CONNECTIONS, useTemplate);
     return handle(embeddedPool(embedded.address, options.poolSize), 'embedded', true, embedded.stop);
   }
   const lock = lockDataDir(target.dataDir, socketPath);
@@ -65,10 +77,11 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions)
     return handle(pool, 'embedded', false, async () => {});
   }
   try {
-    const embedded = await startEmbeddedDatabase(
+    const embedded = await startEmbedded(
       target.dataDir,
       socketPath,
       options.poolSize + GUEST_CONNECTIONS,
+      useTemplate,
     );
     return handle(embeddedPool(embedded.address, options.poolSize), 'embedded', true, async () => {
       await embedded.stop();
@@ -78,6 +91,70 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions)
     lock.release();
     throw error;
   }
+}
+
+/**
+ * Starts the embedded database; a new one (in memory, or a data directory without a cluster yet —
+ * checked under the directory's lock) from the template, which is made first when missing. The
+ * template holds nothing but the migrations: it is made from a private in-memory database (for an
+ * in-memory target, the very one returned) before anyone else can connect. The caller still runs
+ * the migrator, so an out-of-date template can never skip a migration.
+ */
+async function startEmbedded(
+  dataDir: string | null,
+  socketPath: string,
+  maxConnections: number,
+  useTemplate: boolean,
+): Promise<RunningEmbeddedDatabase> {
+  const plain = () => startEmbeddedDatabase(dataDir, socketPath, maxConnections);
+  if (!useTemplate || (dataDir !== null && !isNewPgdata(pgdataDir(dataDir)))) return plain();
+  let template: string;
+  try {
+    template = templatePath(migrationFingerprint());
+  } catch (error) {
+    warnNoTemplate(error);
+    return plain();
+  }
+  if (existsSync(template)) return startEmbeddedDatabase(dataDir, socketPath, maxConnections, template);
+  if (dataDir === null) {
+    const embedded = await plain();
+    try {
+      await saveTemplate(embedded, template);
+    } catch (error) {
+      // The migrations may have failed: openApp runs them again and reports it.
+      warnNoTemplate(error);
+    }
+    return embedded;
+  }
+  try {
+    const embedded = await startEmbeddedDatabase(null, socketPathFor(null), 2);
+    try {
+      await saveTemplate(embedded, template);
+    } finally {
+      await embedded.stop();
+    }
+  } catch (error) {
+    warnNoTemplate(error);
+    return plain();
+  }
+  return startEmbeddedDatabase(dataDir, socketPath, maxConnections, template);
+}
+
+async function saveTemplate(embedded: RunningEmbeddedDatabase, path: string): Promise<void> {
+  const migrating = handle(embeddedPool(embedded.address, 1), 'embedded', true, async () => {});
+  try {
+    await migrateToLatest(migrating.db);
+  } finally {
+    await migrating.close();
+  }
+  await embedded.dumpDataDir(path);
+}
+
+function warnNoTemplate(error: unknown): void {
+  const reason = error instanceof Error ? error.message : String(error);
+  process.emitWarning(
+    `the embedded database's template could not be used or made (${reason}); starting without it`,
+  );
 }
 
 function embeddedPool(address: { host: string; port: number }, max: number): pg.Pool {

@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { b2bModel } from '../domain/scoring/presets.js';
 import * as core from './migrations/0001_core.js';
 import * as scoring from './migrations/0002_scoring.js';
 import * as modelPublish from './migrations/0003_model_publish.js';
@@ -31,6 +32,19 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012_leads_temperature_created': leadsTemperatureCreated,
   '0013_first_touch_timers_lead': firstTouchTimersLead,
 };
+
+/**
+ * Changes whenever what the migrations do to an empty database may change: their names and the
+ * text of their functions, plus what they insert from outside their text (0002 stores the b2b
+ * preset). Keys the embedded database's template (embedded/template.ts).
+ */
+export function migrationFingerprint(): string {
+  const parts = Object.entries(MIGRATIONS).map(
+    ([name, migration]) => `${name}\n${migration.up.toString()}\n${migration.down?.toString() ?? ''}`,
+  );
+  parts.push(`0002_scoring inserts\n${JSON.stringify(b2bModel)}`);
+  return parts.join('\n\n');
+}
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isHearthError } from '../../src/domain/errors.js';
 import { type DatabaseHandle, openDatabase } from '../../src/store/database.js';
 import { socketPathFor, startEmbeddedDatabase } from '../../src/store/embedded/embedded-database.js';
-import { migrateToLatest } from '../../src/store/migrate.js';
+import { templatePath } from '../../src/store/embedded/template.js';
+import { migrateToLatest, migrationFingerprint } from '../../src/store/migrate.js';
 
 describe('embedded database in a data directory', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'hearth-embedded-test-'));
@@ -108,6 +109,84 @@ describe("the socket's directory under the temp directory", () => {
       expect(existsSync(dirname(socketPath))).toBe(false);
     } finally {
       rmSync(parent, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the template of a migrated database', () => {
+  const parent = mkdtempSync(join(tmpdir(), 'hearth-template-test-'));
+  afterAll(() => rmSync(parent, { recursive: true, force: true }));
+
+  async function schemaOf(handle: DatabaseHandle) {
+    const columns = await sql`
+      select table_name, column_name, data_type, is_nullable, column_default
+      from information_schema.columns where table_schema = 'public' order by 1, 2`.execute(handle.db);
+    const indexes = await sql`
+      select indexname, indexdef from pg_indexes where schemaname = 'public' order by 1`.execute(handle.db);
+    const constraints = await sql`
+      select conname, pg_get_constraintdef(oid) as def from pg_constraint
+      where connamespace = 'public'::regnamespace order by 1`.execute(handle.db);
+    const migrations = await sql`select name from hearth_migrations order by name`.execute(handle.db);
+    return {
+      columns: columns.rows,
+      indexes: indexes.rows,
+      constraints: constraints.rows,
+      migrations: migrations.rows,
+    };
+  }
+
+  it('gives a new data directory every migration and the same schema as initdb and the migrations', async () => {
+    const withTemplate = join(parent, 'with-template');
+    const without = join(parent, 'without-template');
+    // The first open makes the template when this machine has none yet.
+    const first = await openDatabase({ kind: 'embedded', dataDir: join(parent, 'first') }, { poolSize: 1 });
+    await first.close();
+    expect(existsSync(templatePath(migrationFingerprint()))).toBe(true);
+
+    const loaded = await openDatabase({ kind: 'embedded', dataDir: withTemplate }, { poolSize: 2 });
+    const made = await openDatabase({ kind: 'embedded', dataDir: without, template: false }, { poolSize: 2 });
+    try {
+      // Loaded from the template: the migrator finds nothing left to apply.
+      expect(await migrateToLatest(loaded.db)).toEqual([]);
+      expect((await migrateToLatest(made.db)).length).toBeGreaterThan(0);
+      expect(await schemaOf(loaded)).toEqual(await schemaOf(made));
+      await loaded.db
+        .insertInto('settings')
+        .values({ key: 'k', value: JSON.stringify(1) })
+        .execute();
+      const rows = await loaded.db.selectFrom('settings').select('key').where('key', '=', 'k').execute();
+      expect(rows).toEqual([{ key: 'k' }]);
+      const models = await sql<{ n: number }>`select count(*)::int as n from scoring_models`.execute(
+        loaded.db,
+      );
+      expect(models.rows[0]?.n).toBe(1);
+    } finally {
+      await loaded.close();
+      await made.close();
+    }
+  });
+
+  it('never replaces a data directory that holds a database already', async () => {
+    const dataDir = join(parent, 'existing');
+    const before = await openDatabase({ kind: 'embedded', dataDir }, { poolSize: 1 });
+    await migrateToLatest(before.db);
+    await before.db
+      .insertInto('settings')
+      .values({ key: 'kept', value: JSON.stringify('yes') })
+      .execute();
+    await before.close();
+
+    const after = await openDatabase({ kind: 'embedded', dataDir }, { poolSize: 1 });
+    try {
+      expect(await migrateToLatest(after.db)).toEqual([]);
+      const rows = await after.db
+        .selectFrom('settings')
+        .select(['key', 'value'])
+        .where('key', '=', 'kept')
+        .execute();
+      expect(rows).toHaveLength(1);
+    } finally {
+      await after.close();
     }
   });
 });

@@ -3,17 +3,21 @@ import { mkdirSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { pgdataDir } from './template.js';
 
 export interface PgliteWorkerData {
   /** A directory, or `memory://` for a throwaway database. */
   readonly dataDir: string;
   readonly socketPath: string;
   readonly maxConnections: number;
+  /** A template tarball to load into the (new, empty) data directory instead of running initdb. */
+  readonly loadTemplate: string | null;
 }
 
 export type PgliteWorkerMessage =
   | { type: 'ready' }
   | { type: 'failed'; message: string }
+  | { type: 'dumped' }
   | { type: 'stopped' };
 
 // libpq and `pg` find a Unix socket as `<dir>/.s.PGSQL.<port>`; the port is only part of the name.
@@ -30,6 +34,8 @@ export interface SocketAddress {
 
 export interface RunningEmbeddedDatabase {
   readonly address: SocketAddress;
+  /** Writes the whole cluster as a tarball to `path` (atomically: a temporary file, then a rename). */
+  dumpDataDir(path: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -48,12 +54,14 @@ export function socketAddress(socketPath: string): SocketAddress {
 
 /**
  * Starts PGlite on a worker thread for `dataDir` (null: in memory) and waits until it accepts
- * connections on `socketPath`.
+ * connections on `socketPath`. With `loadTemplate`, a new database is loaded from that tarball
+ * (see template.ts) instead of made by initdb; the caller decides that the directory is new.
  */
 export async function startEmbeddedDatabase(
   dataDir: string | null,
   socketPath: string,
   maxConnections: number,
+  loadTemplate: string | null = null,
 ): Promise<RunningEmbeddedDatabase> {
   const socketDir = dirname(socketPath);
   // The socket's directory is removed again on stop when this call made it (an in-memory
@@ -67,9 +75,10 @@ export async function startEmbeddedDatabase(
   rmSync(socketPath, { force: true });
   // PostgreSQL's own files go one level down, leaving the lock file and socket beside them.
   const data: PgliteWorkerData = {
-    dataDir: dataDir ? join(dataDir, 'pgdata') : 'memory://',
+    dataDir: dataDir ? pgdataDir(dataDir) : 'memory://',
     socketPath,
     maxConnections,
+    loadTemplate,
   };
   const worker = spawnWorker(data);
   let first: PgliteWorkerMessage;
@@ -89,6 +98,15 @@ export async function startEmbeddedDatabase(
   let stopping: Promise<void> | undefined;
   return {
     address: socketAddress(socketPath),
+    dumpDataDir: async (path) => {
+      const reply = nextMessage(worker);
+      worker.postMessage({ type: 'dump', path });
+      const message = await reply;
+      if (message.type !== 'dumped') {
+        const reason = message.type === 'failed' ? message.message : 'it stopped';
+        throw new Error(`the embedded database could not be written to ${path}: ${reason}`);
+      }
+    },
     stop: () => {
       stopping ??= (async () => {
         const stopped = nextMessage(worker);

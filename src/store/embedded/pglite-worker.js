@@ -5,6 +5,8 @@
 //
 // Plain JavaScript (type-checked through JSDoc) so that a worker thread can load it as it is, from
 // the sources in tests as well as from the build.
+import { randomUUID } from 'node:crypto';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
@@ -15,7 +17,7 @@ import { isolateExtendedProtocol } from './protocol-isolation.js';
 
 const port = parentPort;
 if (!port) throw new Error('pglite-worker must run as a worker thread');
-const { dataDir, socketPath, maxConnections } = /** @type {PgliteWorkerData} */ (workerData);
+const { dataDir, socketPath, maxConnections, loadTemplate } = /** @type {PgliteWorkerData} */ (workerData);
 
 /** @param {PgliteWorkerMessage} message */
 function send(message) {
@@ -23,11 +25,22 @@ function send(message) {
 }
 
 try {
-  const db = await PGlite.create(dataDir);
+  // A new database starts from the template when there is one (PGlite itself refuses to load a
+  // tarball over a directory that holds a cluster already).
+  const db = loadTemplate
+    ? await PGlite.create(dataDir, { loadDataDir: new Blob([readFileSync(loadTemplate)]) })
+    : await PGlite.create(dataDir);
   const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections });
   isolateExtendedProtocol(server);
   await server.start();
-  port.on('message', (/** @type {{ type: string }} */ message) => {
+  port.on('message', (/** @type {{ type: string, path?: string }} */ message) => {
+    if (message.type === 'dump' && message.path) {
+      void dumpTo(message.path).then(
+        () => send({ type: 'dumped' }),
+        (error) => send({ type: 'failed', message: error instanceof Error ? error.message : String(error) }),
+      );
+      return;
+    }
     if (message.type !== 'stop') return;
     void (async () => {
       await server.stop();
@@ -38,6 +51,24 @@ try {
     })();
   });
   send({ type: 'ready' });
+
+  /**
+   * Writes the whole cluster as an uncompressed tarball to `path`, through a file of its own that
+   * is renamed into place: processes making the same template at once never see half of one.
+   * @param {string} path
+   */
+  async function dumpTo(path) {
+    // Everything on disk first, so the tarball needs no recovery from the write-ahead log.
+    await db.exec('CHECKPOINT');
+    const tarball = await db.dumpDataDir('none');
+    const partial = `${path}.${process.pid}-${randomUUID().slice(0, 8)}.partial`;
+    try {
+      writeFileSync(partial, new Uint8Array(await tarball.arrayBuffer()));
+      renameSync(partial, path);
+    } finally {
+      rmSync(partial, { force: true });
+    }
+  }
 } catch (error) {
   send({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
 }
