@@ -9,7 +9,7 @@ import {
   socketPathFor,
   startEmbeddedDatabase,
 } from './embedded/embedded-database.js';
-import { isNewPgdata, pgdataDir, templatePath } from './embedded/template.js';
+import { isNewPgdata, pgdataDir, removeOtherTemplates, templatePath } from './embedded/template.js';
 import { migrateToLatest, migrationFingerprint } from './migrate.js';
 import type { Database } from './schema.js';
 
@@ -95,10 +95,11 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions)
 
 /**
  * Starts the embedded database; a new one (in memory, or a data directory without a cluster yet —
- * checked under the directory's lock) from the template, which is made first when missing. The
- * template holds nothing but the migrations: it is made from a private in-memory database (for an
- * in-memory target, the very one returned) before anyone else can connect. The caller still runs
- * the migrator, so an out-of-date template can never skip a migration.
+ * checked under the directory's lock) from the template when there is one. Only an in-memory
+ * database makes a missing template, from itself, before anyone else can connect: it then holds
+ * nothing but the migrations. A data directory never waits for one to be made (its first start
+ * would be slower than initdb alone) and never becomes one. The caller still runs the migrator, so
+ * an out-of-date template can never skip a migration.
  */
 async function startEmbedded(
   dataDir: string | null,
@@ -116,28 +117,15 @@ async function startEmbedded(
     return plain();
   }
   if (existsSync(template)) return startEmbeddedDatabase(dataDir, socketPath, maxConnections, template);
-  if (dataDir === null) {
-    const embedded = await plain();
-    try {
-      await saveTemplate(embedded, template);
-    } catch (error) {
-      // The migrations may have failed: openApp runs them again and reports it.
-      warnNoTemplate(error);
-    }
-    return embedded;
-  }
+  if (dataDir !== null) return plain();
+  const embedded = await plain();
   try {
-    const embedded = await startEmbeddedDatabase(null, socketPathFor(null), 2);
-    try {
-      await saveTemplate(embedded, template);
-    } finally {
-      await embedded.stop();
-    }
+    await saveTemplate(embedded, template);
   } catch (error) {
+    // The migrations may have failed: openApp runs them again and reports it.
     warnNoTemplate(error);
-    return plain();
   }
-  return startEmbeddedDatabase(dataDir, socketPath, maxConnections, template);
+  return embedded;
 }
 
 async function saveTemplate(embedded: RunningEmbeddedDatabase, path: string): Promise<void> {
@@ -148,6 +136,7 @@ async function saveTemplate(embedded: RunningEmbeddedDatabase, path: string): Pr
     await migrating.close();
   }
   await embedded.dumpDataDir(path);
+  removeOtherTemplates(path);
 }
 
 function warnNoTemplate(error: unknown): void {

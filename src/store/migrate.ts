@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import { b2bModel } from '../domain/scoring/presets.js';
 import * as core from './migrations/0001_core.js';
@@ -34,16 +35,30 @@ const MIGRATIONS: Record<string, Migration> = {
 };
 
 /**
- * Changes whenever what the migrations do to an empty database may change: their names and the
- * text of their functions, plus what they insert from outside their text (0002 stores the b2b
- * preset). Keys the embedded database's template (embedded/template.ts).
+ * Changes whenever what the migrations do to an empty database may change: their names and
+ * their modules' text (helpers included), plus what they insert from outside it (0002 stores the
+ * b2b preset). Keys the embedded database's template (embedded/template.ts).
  */
 export function migrationFingerprint(): string {
-  const parts = Object.entries(MIGRATIONS).map(
-    ([name, migration]) => `${name}\n${migration.up.toString()}\n${migration.down?.toString() ?? ''}`,
-  );
+  const parts = Object.keys(MIGRATIONS).map((name) => `${name}\n${migrationSource(name)}`);
   parts.push(`0002_scoring inserts\n${JSON.stringify(b2bModel)}`);
   return parts.join('\n\n');
+}
+
+/**
+ * A migration's TypeScript source, which tests (run from the sources) and the built server read
+ * alike, so that both share one template; the compiled module beside this one when the sources
+ * are not there.
+ */
+function migrationSource(name: string): string {
+  const candidates = [
+    new URL(`../../src/store/migrations/${name}.ts`, import.meta.url),
+    new URL(`./migrations/${name}.js`, import.meta.url),
+  ];
+  for (const file of candidates) {
+    if (existsSync(file)) return readFileSync(file, 'utf8');
+  }
+  throw new Error(`the source of migration ${name} was not found`);
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

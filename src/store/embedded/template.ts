@@ -2,7 +2,16 @@
 // a new embedded database loads it (about 3 s) instead of running initdb in WebAssembly and then
 // the migrations (about 11 s and close to 1 GB of memory). See docs/storage.md.
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -76,4 +85,17 @@ function cacheDir(): string {
     cachedDir = fallback;
   }
   return cachedDir;
+}
+
+/**
+ * Removes the templates of other keys beside `current`: made for migrations or a PGlite this
+ * checkout no longer has (42 MB each), they would never be read again.
+ */
+export function removeOtherTemplates(current: string): void {
+  const dir = dirname(current);
+  for (const name of readdirSync(dir)) {
+    if (/^embedded-template-[0-9a-f]+\.tar$/.test(name) && join(dir, name) !== current) {
+      rmSync(join(dir, name), { force: true });
+    }
+  }
 }
