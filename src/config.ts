@@ -89,12 +89,7 @@ export const SETTINGS = [
     default: true,
     description:
       'A new embedded database is loaded from a cached template of a migrated one (docs/storage.md); false to run initdb and the migrations instead (debugging).',
-    parse: (raw) =>
-      raw === 'true' || raw === '1'
-        ? true
-        : raw === 'false' || raw === '0'
-          ? false
-          : { problem: 'must be true or false' },
+    parse: parseBoolean,
   },
   {
     env: 'LOG_LEVEL',
@@ -224,14 +219,15 @@ export const SETTINGS = [
     default: false,
     description:
       'true behind a reverse proxy that terminates TLS: X-Forwarded-Proto/-For are believed, so session cookies are marked Secure.',
-    parse: (raw) =>
-      raw === 'true' || raw === '1'
-        ? true
-        : raw === 'false' || raw === '0'
-          ? false
-          : { problem: 'must be true or false' },
+    parse: parseBoolean,
   },
 ] as const satisfies readonly Setting<keyof Config>[];
+
+function parseBoolean(raw: string): boolean | { problem: string } {
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  return { problem: 'must be true or false' };
+}
 
 const KNOWN_ENV = new Set<string>(SETTINGS.map((s) => s.env));
 // Variables that look like ours but are not: a typo here would otherwise be silently ignored.
