@@ -24,6 +24,7 @@ export interface Database {
   sessions: SessionsTable;
   prediction_models: PredictionModelsTable;
   prediction_runs: PredictionRunsTable;
+  saved_views: SavedViewsTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -211,6 +212,8 @@ export interface TasksTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   overdue_signalled_at: Timestamp | null;
+  closed_reason: TaskClosedReason | null;
+  outcome: string | null;
 }
 
 export interface FirstTouchTimersTable {
@@ -321,3 +324,14 @@ export type LeadRowUpdate = Updateable<LeadsTable>;
 export type EventRow = Selectable<EventsTable>;
 export type UserRow = Selectable<UsersTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;
+
+export type TaskClosedReason = 'completed' | 'customer' | 'lost' | 'disqualified' | 'merged' | 'cooled';
+
+export interface SavedViewsTable {
+  id: Generated<string>;
+  user_id: string;
+  name: string;
+  view: Json;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
