@@ -1,6 +1,7 @@
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { KEY_ROLES, USER_ROLES } from '../domain/access.js';
 import { STATS_INTERVALS } from '../domain/analytics/window.js';
+import { TASK_ACTIVITY_NAMES, TASK_KINDS } from '../domain/desk/task.js';
 import { LEAD_STATUSES } from '../domain/lead.js';
 import { TEMPERATURES } from '../domain/scoring/model.js';
 import { VERSION } from '../version.js';
@@ -114,20 +115,70 @@ export function buildProgram(io: Io): Command {
 
   program
     .command('queue')
-    .description('the hot queue: hot leads and due tasks, longest waiting first, with SLA time left')
-    .option('--limit <n>', 'how many', '50')
+    .description(
+      'the hot queue, one line per lead: now (running speed-to-lead clocks), overdue, due today, later',
+    )
+    .option('--limit <n>', 'cards per section', '50')
+    .option('--tz <zone>', 'your time zone for "due today" (default: this machine’s)')
     .option('--json', 'print JSON')
     .action(async (options) => (await import('./commands/desk.js')).queueCommand(io, options));
 
-  program
-    .command('tasks')
-    .description('list tasks, soonest due first')
+  const tasks = program.command('tasks').description('list, add, complete, snooze and assign tasks');
+  tasks
+    .command('list', { isDefault: true })
+    .description('list tasks, soonest due first (what `hearth tasks` alone runs)')
     .addOption(new Option('--state <state>', 'due: within the hour or overdue').choices(TASK_STATES))
-    .option('--owner <id>', 'a user id, or "none"')
+    .option('--owner <user>', 'a user id or email, or "none"')
     .option('--lead <id-or-email>', 'only this lead’s tasks')
     .option('--limit <n>', 'how many', '50')
     .option('--json', 'print JSON')
     .action(async (options) => (await import('./commands/desk.js')).tasksCommand(io, options));
+  tasks
+    .command('add')
+    .description('add a task on a lead')
+    .argument('<lead>', 'the lead’s id or email')
+    .addOption(new Option('--kind <kind>', 'what to do').choices(TASK_KINDS).makeOptionMandatory())
+    .requiredOption('--title <title>', 'what the task says')
+    .option('--due <time>', 'ISO 8601 time, or 1h, tomorrow (9:00), next-week')
+    .option('--owner <user>', 'a user id or email, or "none" (default: the lead’s owner)')
+    .option('--notes <text>', 'notes')
+    .option('--tz <zone>', 'your time zone for tomorrow / next-week (default: this machine’s)')
+    .action(async (lead: string, options) =>
+      (await import('./commands/desk.js')).addTaskCommand(io, lead, options),
+    );
+  tasks
+    .command('done')
+    .description('complete a task, logging what was done (a call, email or meeting event) and how it went')
+    .argument('<task-id>')
+    .addOption(
+      new Option('--as <activity>', 'what was done (default: the task’s kind)').choices(TASK_ACTIVITY_NAMES),
+    )
+    .option(
+      '--outcome <outcome>',
+      'call: interested, not_interested, no_answer, voicemail, callback_requested, wrong_number; email: sent, replied; meeting: held, no_show, rescheduled',
+    )
+    .option('--note <text>', 'a note stored on the event')
+    .option('--tz <zone>', 'your time zone for the suggested next step (default: this machine’s)')
+    .action(async (id: string, options) =>
+      (await import('./commands/desk.js')).doneTaskCommand(io, id, options),
+    );
+  tasks
+    .command('snooze')
+    .description('give a task a new due time')
+    .argument('<task-id>')
+    .requiredOption('--until <time>', 'ISO 8601 time, or 1h, tomorrow (9:00), next-week')
+    .option('--tz <zone>', 'your time zone for tomorrow / next-week (default: this machine’s)')
+    .action(async (id: string, options) =>
+      (await import('./commands/desk.js')).snoozeTaskCommand(io, id, options),
+    );
+  tasks
+    .command('assign')
+    .description('give a task to a user (id or email), or "none" to unassign')
+    .argument('<task-id>')
+    .argument('<user>')
+    .action(async (id: string, user: string) =>
+      (await import('./commands/desk.js')).assignTaskCommand(io, id, user),
+    );
 
   program
     .command('outcome')
@@ -260,6 +311,7 @@ export function buildProgram(io: Io): Command {
     ...program.commands,
     ...model.commands,
     ...predict.commands,
+    ...tasks.commands,
     ...users.commands,
     ...keys.commands,
   ]) {

@@ -52,8 +52,8 @@ export interface DeskStore {
   /** Whether the lead has ever been hot (a stored transition to hot). */
   wasEverHot(leadId: string): Promise<boolean>;
   /**
-   * Open hot leads, longest hot first (the hot queue); `visibleTo` restricts to a rep's own and
-   * unassigned leads.
+   * Open hot leads, those with an untouched speed-to-lead clock first, then longest hot first (the
+   * hot queue); `visibleTo` restricts to a rep's own and unassigned leads.
    */
   hotQueue(
     visibleTo: string | undefined,
@@ -265,7 +265,14 @@ export function deskStore(db: Kysely<Database> | Transaction<Database>): DeskSto
       if (visibleTo !== undefined) {
         q = q.where((eb) => eb.or([eb('owner_id', 'is', null), eb('owner_id', '=', visibleTo)]));
       }
-      const rows = await q.orderBy('temperature_since').orderBy('id').limit(limit).execute();
+      // Leads whose clock still runs first, so that a limit never cuts one off the queue's top.
+      const untouched = sql<boolean>`exists (select 1 from first_touch_timers t where t.lead_id = leads.id and t.touched_at is null and t.closed_at is null)`;
+      const rows = await q
+        .orderBy(sql`${untouched} desc`)
+        .orderBy('temperature_since')
+        .orderBy('id')
+        .limit(limit)
+        .execute();
       return rows.map((row) => ({ lead: toLead(row), hotSince: row.temperature_since ?? row.updated_at }));
     },
     lockRotation: async () => {

@@ -1,5 +1,5 @@
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
-import type { Task, TaskKind, TaskOrigin } from '../domain/desk/task.js';
+import type { Task, TaskClosedReason, TaskKind, TaskOrigin } from '../domain/desk/task.js';
 import type { Database, TasksTable } from './schema.js';
 
 export interface NewTask {
@@ -21,6 +21,8 @@ export interface TaskChanges {
   readonly ownerId?: string | null;
   readonly dueAt?: Date | null;
   readonly doneAt?: Date | null;
+  readonly closedReason?: TaskClosedReason | null;
+  readonly outcome?: string | null;
 }
 
 export interface TaskQuery {
@@ -65,6 +67,8 @@ export function toTask(row: Selectable<TasksTable>): Task {
     ownerId: row.owner_id,
     dueAt: row.due_at,
     doneAt: row.done_at,
+    closedReason: row.closed_reason,
+    outcome: row.outcome,
     sla: row.sla,
     origin: row.origin,
     createdBy: row.created_by,
@@ -121,6 +125,8 @@ export function taskStore(db: Kysely<Database> | Transaction<Database>): TaskSto
           // A new due time may be overdue again later: announce that again.
           ...(changes.dueAt !== undefined ? { due_at: changes.dueAt, overdue_signalled_at: null } : {}),
           ...(changes.doneAt !== undefined ? { done_at: changes.doneAt } : {}),
+          ...(changes.closedReason !== undefined ? { closed_reason: changes.closedReason } : {}),
+          ...(changes.outcome !== undefined ? { outcome: changes.outcome } : {}),
           updated_at: now,
         })
         .where('id', '=', id)

@@ -25,11 +25,14 @@ describeCliOnEachDatabase('hearth queue / tasks / outcome', (cli) => {
     const imported = await cli.run(['import', 'events', events]);
     expect(imported.status).toBe(0);
 
-    // No server runs here: the queue lists the hot lead, without a clock until the desk runs.
-    const queue = await cli.run(['queue']);
+    // No server runs here: the queue lists the hot lead under later, without a clock until the desk runs.
+    const queue = await cli.run(['queue', '--tz', 'Europe/Berlin']);
     expect(queue.status).toBe(0);
+    expect(queue.stdout).toContain('Later (1)');
     expect(queue.stdout).toContain('hot@acme.com');
-    expect(queue.stdout).toContain('hot lead');
+    const badZone = await cli.run(['queue', '--tz', 'Mars/Olympus']);
+    expect(badZone.status).toBe(2);
+    expect(badZone.stderr).toContain('--tz');
 
     const tasks = await cli.run(['tasks', '--lead', 'hot@acme.com', '--json']);
     expect(tasks.status).toBe(0);

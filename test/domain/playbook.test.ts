@@ -79,6 +79,8 @@ function task(extra: Partial<Task> = {}): Task {
     ownerId: null,
     dueAt: null,
     doneAt: null,
+    closedReason: null,
+    outcome: null,
     sla: false,
     origin: 'user',
     createdBy: null,

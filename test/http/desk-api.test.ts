@@ -9,6 +9,7 @@ const MINUTE = 60_000;
 
 interface TaskBody {
   id: string;
+  closedReason: string | null;
   leadId: string;
   ownerId: string | null;
   doneAt: string | null;
@@ -17,16 +18,13 @@ interface TaskBody {
   origin: string;
 }
 interface QueueBody {
-  data: (
-    | {
-        kind: 'lead';
-        waitingSince: string;
-        lead: { id: string; temperature: string };
-        sla: { state: string; msLeft: number | null; elapsedMs: number | null } | null;
-        tasks: TaskBody[];
-      }
-    | { kind: 'task'; waitingSince: string; task: TaskBody; state: string; lead: { id: string } }
-  )[];
+  data: {
+    section: string;
+    hotSince: string | null;
+    lead: { id: string; temperature: string };
+    sla: { state: string; msLeft: number | null; elapsedMs: number | null } | null;
+    tasks: TaskBody[];
+  }[];
 }
 
 describeEachDatabase('tasks, queue, outcomes and desk settings over HTTP', (env) => {
@@ -75,9 +73,9 @@ describeEachDatabase('tasks, queue, outcomes and desk settings over HTTP', (env)
   it('the queue shows a lead that turned hot after an API event, with its SLA running and time left', async () => {
     const id = await hotLead();
     env.clock.advance(5 * MINUTE);
-    const item = (await queue(admin)).data.find((i) => i.kind === 'lead' && i.lead.id === id);
-    expect(item).toMatchObject({ kind: 'lead', sla: { state: 'running', msLeft: 10 * MINUTE } });
-    expect(item?.kind === 'lead' && item.tasks.map((t) => t.sla)).toEqual([true]);
+    const item = (await queue(admin)).data.find((i) => i.lead.id === id);
+    expect(item).toMatchObject({ section: 'now', sla: { state: 'running', msLeft: 10 * MINUTE } });
+    expect(item?.tasks.map((t) => t.sla)).toEqual([true]);
   });
 
   it('logging a call through the API stops the SLA timer: met, with the elapsed time', async () => {
@@ -89,18 +87,20 @@ describeEachDatabase('tasks, queue, outcomes and desk settings over HTTP', (env)
       headers: admin,
       payload: { leadId: id, type: 'call', properties: { outcome: 'interested' } },
     });
-    const item = (await queue(admin)).data.find((i) => i.kind === 'lead' && i.lead.id === id);
-    expect(item).toMatchObject({ sla: { state: 'met', elapsedMs: 3 * MINUTE, msLeft: null } });
+    const item = (await queue(admin)).data.find((i) => i.lead.id === id);
+    expect(item).toMatchObject({
+      section: 'later',
+      sla: { state: 'met', elapsedMs: 3 * MINUTE, msLeft: null },
+    });
   });
 
-  it('the queue puts the longest waiting first', async () => {
+  it('the queue puts the soonest running deadline first under now', async () => {
     const older = await hotLead();
     env.clock.advance(MINUTE);
     const newer = await hotLead();
-    const ids = (await queue(admin)).data.flatMap((i) => (i.kind === 'lead' ? [i.lead.id] : []));
+    const now = (await queue(admin)).data.filter((i) => i.section === 'now');
+    const ids = now.map((i) => i.lead.id);
     expect(ids.indexOf(older)).toBeLessThan(ids.indexOf(newer));
-    const times = (await queue(admin)).data.map((i) => Date.parse(i.waitingSince));
-    expect([...times].sort((a, b) => a - b)).toEqual(times);
   });
 
   it('tasks: create, list due, complete; a rep cannot touch another rep’s task', async () => {
@@ -145,7 +145,10 @@ describeEachDatabase('tasks, queue, outcomes and desk settings over HTTP', (env)
       headers: repHeaders,
       payload: { done: true },
     });
-    expect(json<TaskBody>(done).doneAt).toBe(env.clock().toISOString());
+    expect(json<TaskBody>(done)).toMatchObject({
+      doneAt: env.clock().toISOString(),
+      closedReason: 'completed',
+    });
   });
 
   it('bad task input names the field', async () => {

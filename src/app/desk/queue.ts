@@ -1,76 +1,115 @@
 import { type Principal, visibleTo } from '../../domain/access.js';
+import { endOfLocalDay } from '../../domain/desk/local-time.js';
+import {
+  compareQueueCards,
+  firstDue,
+  QUEUE_SECTIONS,
+  type QueueSection,
+  queueSection,
+} from '../../domain/desk/queue.js';
 import { type SlaView, slaView } from '../../domain/desk/speed-to-lead.js';
-import { DUE_SOON_MS, type Task, taskState } from '../../domain/desk/task.js';
+import type { Task } from '../../domain/desk/task.js';
 import type { AppContext } from '../context.js';
 import { type ScoredLead, withScores } from '../scoring/scoring-service.js';
 
-export type QueueItem =
-  | {
-      readonly kind: 'lead';
-      /** Since the lead turned hot. */
-      readonly waitingSince: Date;
-      readonly lead: ScoredLead;
-      readonly sla: SlaView | null;
-      /** Its open tasks (the "contact now" task among them). */
-      readonly tasks: Task[];
-    }
-  | {
-      readonly kind: 'task';
-      /** The task's due time. */
-      readonly waitingSince: Date;
-      readonly task: Task;
-      readonly state: 'due' | 'overdue';
-      readonly lead: ScoredLead;
-    };
+/** One lead on the queue, with its open tasks grouped on it. */
+export interface QueueCard {
+  readonly section: QueueSection;
+  readonly lead: ScoredLead;
+  /** Its latest speed-to-lead clock; null without one. */
+  readonly sla: SlaView | null;
+  /** When it turned hot; null when it is not hot now. */
+  readonly hotSince: Date | null;
+  /** Its open tasks the viewer may work on, soonest due first (unscheduled last). */
+  readonly tasks: Task[];
+}
+
+export interface HotQueue {
+  readonly now: Date;
+  /** The end of the viewer's day: tasks due before it are due today. */
+  readonly endOfDay: Date;
+  readonly timeZone: string;
+  /** Cards per section, before `limit` cuts each section. */
+  readonly counts: Readonly<Record<QueueSection, number>>;
+  /** True when the scan stopped at its bound: counts are then lower bounds (docs/lead-desk.md). */
+  readonly truncated: boolean;
+  /** The sections in order (now, overdue, due today, later), each at most `limit` cards. */
+  readonly cards: QueueCard[];
+}
+
+// How much one queue read looks at: every hot lead and open task a rep or a team works through in
+// a day fits far below these; beyond them the queue stays fast and says that it is partial.
+const HOT_SCAN = 500;
+const TASK_SCAN = 2000;
 
 /**
- * The hot queue (SPEC §3 `GET /queue`): open hot leads and tasks due within the hour or overdue,
- * longest waiting first, each hot lead with its speed-to-lead state and time left. A rep sees
- * their own and the unassigned ones.
+ * The hot queue as a triage list (SPEC §2 Live work), one card per lead: *now* (hot, open, the
+ * speed-to-lead clock runs), *overdue*, *due today* (before the end of the viewer's day in
+ * `timeZone`), *later*. A rep sees their own and unassigned leads and tasks.
  */
-export async function hotQueue(ctx: AppContext, actor: Principal, limit: number): Promise<QueueItem[]> {
+export async function hotQueue(
+  ctx: AppContext,
+  actor: Principal,
+  options: { readonly limit: number; readonly timeZone: string },
+): Promise<HotQueue> {
   const { store } = ctx;
   const now = ctx.clock();
+  const endOfDay = endOfLocalDay(now, options.timeZone);
   const scope = visibleTo(actor);
-  const hotRows = await store.desk.hotQueue(scope, limit);
-  const hot = hotRows.map((row) => row.lead);
-  const due = await store.tasks.list({
-    state: 'due',
+  const hotRows = await store.desk.hotQueue(scope, HOT_SCAN);
+  const scanned = await store.tasks.list({
+    state: 'open',
     now,
-    dueBy: new Date(now.getTime() + DUE_SOON_MS),
     ...(scope !== undefined ? { visibleTo: scope } : {}),
-    limit,
+    limit: TASK_SCAN,
   });
-  const hotIds = new Set(hot.map((l) => l.id));
-  const loneTasks = due.filter((t) => !hotIds.has(t.leadId));
-  const taskLeadIds = [...new Set(loneTasks.map((t) => t.leadId))].filter((id) => !hotIds.has(id));
-  const taskLeads = await store.leads.byIds(taskLeadIds);
-  const scored = new Map((await withScores(store, [...hot, ...taskLeads], now)).map((l) => [l.id, l]));
-  const timers = await store.desk.latestTimers([...hotIds]);
-  const openTasks = await store.tasks.openOf([...hotIds]);
+  const hotSince = new Map(hotRows.map((r) => [r.lead.id, r.hotSince]));
+  const otherIds = [...new Set(scanned.map((t) => t.leadId))].filter((id) => !hotSince.has(id));
+  const leads = [...hotRows.map((r) => r.lead), ...(await store.leads.byIds(otherIds))];
+  const ids = leads.map((l) => l.id);
+  const [scored, timers, open] = [
+    await withScores(store, leads, now),
+    await store.desk.latestTimers(ids),
+    await store.tasks.openOf(ids),
+  ];
+  const mayWork = (t: Task) => scope === undefined || t.ownerId === null || t.ownerId === scope;
 
-  const items: QueueItem[] = [];
-  for (const { lead, hotSince } of hotRows) {
+  const cards: QueueCard[] = [];
+  for (const lead of scored) {
     const timer = timers.get(lead.id);
-    items.push({
-      kind: 'lead',
-      waitingSince: timer?.startedAt ?? hotSince,
-      lead: scored.get(lead.id) as ScoredLead,
-      sla: timer ? slaView(timer, now) : null,
-      tasks: openTasks.filter((t) => t.leadId === lead.id),
-    });
+    const sla = timer ? slaView(timer, now) : null;
+    const tasks = open.filter((t) => t.leadId === lead.id && mayWork(t)).sort(byDue);
+    const section = queueSection(
+      { status: lead.status, temperature: lead.temperature, sla, tasks },
+      now,
+      endOfDay,
+    );
+    if (section === null) continue;
+    const hot = lead.temperature === 'hot' ? (hotSince.get(lead.id) ?? timer?.startedAt ?? null) : null;
+    cards.push({ section, lead, sla, hotSince: hot, tasks });
   }
-  for (const task of loneTasks) {
-    const lead = scored.get(task.leadId);
-    if (!lead || task.dueAt === null) continue;
-    const state = taskState(task, now);
-    items.push({
-      kind: 'task',
-      waitingSince: task.dueAt,
-      task,
-      state: state === 'overdue' ? 'overdue' : 'due',
-      lead,
-    });
-  }
-  return items.sort((a, b) => a.waitingSince.getTime() - b.waitingSince.getTime()).slice(0, limit);
+  const key = (c: QueueCard) => ({
+    section: c.section,
+    sla: c.sla,
+    firstDueAt: firstDue(c.tasks),
+    hotSince: c.hotSince,
+    leadId: c.lead.id,
+  });
+  cards.sort((a, b) => compareQueueCards(key(a), key(b)));
+  const counts = Object.fromEntries(
+    QUEUE_SECTIONS.map((s) => [s, cards.filter((c) => c.section === s).length]),
+  ) as Record<QueueSection, number>;
+  return {
+    now,
+    endOfDay,
+    timeZone: options.timeZone,
+    counts,
+    truncated: hotRows.length === HOT_SCAN || scanned.length === TASK_SCAN,
+    cards: QUEUE_SECTIONS.flatMap((s) => cards.filter((c) => c.section === s).slice(0, options.limit)),
+  };
+}
+
+const FAR = Number.POSITIVE_INFINITY;
+function byDue(a: Task, b: Task): number {
+  return (a.dueAt?.getTime() ?? FAR) - (b.dueAt?.getTime() ?? FAR) || (a.id < b.id ? -1 : 1);
 }

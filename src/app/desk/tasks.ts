@@ -39,7 +39,7 @@ export const TaskPatch = Type.Object(
     done: Type.Optional(
       Type.Boolean({
         description:
-          'true completes the task now (a speed-to-lead task: the first touch); false re-opens it.',
+          'true completes the task now without logging a touch (a speed-to-lead task: the first touch); false re-opens it. To log what was done and how it went, POST /tasks/{id}/complete.',
       }),
     ),
   },
@@ -74,7 +74,7 @@ async function checkOwner(store: Store, actor: Principal, ownerId: string | null
 }
 
 /** A rep works on their own tasks and the unassigned ones of leads they may see. */
-function assertTaskWritable(actor: Principal, task: Task, lead: Lead | undefined): void {
+export function assertTaskWritable(actor: Principal, task: Task, lead: Lead | undefined): void {
   if (!lead || !canSeeLead(actor, lead)) throw new HearthError('not_found', `No task has id ${task.id}`);
   if (actor.role === 'rep' && task.ownerId !== null && task.ownerId !== actor.userId) {
     throw new HearthError('forbidden', 'This task belongs to another user', { id: task.id });
@@ -134,8 +134,12 @@ export async function updateTask(
       ...(patch.notes !== undefined ? { notes: patch.notes } : {}),
       ...(patch.ownerId !== undefined ? { ownerId: patch.ownerId } : {}),
       ...(patch.dueAt !== undefined ? { dueAt: patch.dueAt === null ? null : new Date(patch.dueAt) } : {}),
-      ...(patch.done === true && task.doneAt === null ? { doneAt: now } : {}),
-      ...(patch.done === false && task.doneAt !== null ? { doneAt: null } : {}),
+      ...(patch.done === true && task.doneAt === null
+        ? { doneAt: now, closedReason: 'completed' as const }
+        : {}),
+      ...(patch.done === false && task.doneAt !== null
+        ? { doneAt: null, closedReason: null, outcome: null }
+        : {}),
     };
     const updated = (await store.tasks.update(id, changes, now)) as Task;
     if (task.sla && changes.doneAt) await store.desk.touchByTask(task.id, now);

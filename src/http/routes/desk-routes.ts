@@ -4,10 +4,14 @@ import type { AppContext } from '../../app/context.js';
 import { DeskSettingsPatchSchema, deskSettings, updateDeskSettings } from '../../app/desk/desk-settings.js';
 import { OutcomeInput, recordOutcome, statusHistory } from '../../app/desk/outcomes.js';
 import { hotQueue } from '../../app/desk/queue.js';
+import { completeTask, TaskCompletionInput } from '../../app/desk/task-completion.js';
 import { createTask, getTask, listTasks, TaskInput, TaskPatch, updateTask } from '../../app/desk/tasks.js';
 import { withScores } from '../../app/scoring/scoring-service.js';
+import { isTimeZone } from '../../domain/desk/local-time.js';
+import { QUEUE_SECTIONS } from '../../domain/desk/queue.js';
 import { type DeskSettingsPatch, DeskSettingsSchema } from '../../domain/desk/settings.js';
-import { TASK_KINDS, TASK_ORIGINS } from '../../domain/desk/task.js';
+import { TASK_CLOSED_REASONS, TASK_KINDS, TASK_ORIGINS } from '../../domain/desk/task.js';
+import { HearthError } from '../../domain/errors.js';
 import { LEAD_STATUSES } from '../../domain/lead.js';
 import { principalOf } from '../auth.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
@@ -26,6 +30,13 @@ const TaskView = Type.Object({
   ownerId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
   dueAt: NullableDateTime(),
   doneAt: NullableDateTime(),
+  closedReason: Type.Union([Type.Enum(TASK_CLOSED_REASONS), Type.Null()], {
+    description:
+      'Why it closed: completed (by a person or a touch), or the lead’s fate (customer, lost, disqualified, merged, cooled). Null while open.',
+  }),
+  outcome: Type.Union([Type.String(), Type.Null()], {
+    description: 'What was logged on completing it, e.g. `call: interested`.',
+  }),
   sla: Type.Boolean({ description: 'A speed-to-lead task: completing it is the first touch.' }),
   origin: Type.Enum(TASK_ORIGINS),
   createdBy: Type.Union([Type.String(), Type.Null()]),
@@ -58,24 +69,48 @@ const QueueLead = Type.Object({
   temperature: Type.String(),
 });
 
+const Count = Type.Integer({ minimum: 0 });
+const QueueCounts = Type.Object(
+  { now: Count, overdue: Count, due_today: Count, later: Count },
+  { description: 'Cards per section, before `limit` cut each section.' },
+);
+
 const QueueView = Type.Object({
+  now: DateTime('The instant the queue was computed at.'),
+  endOfDay: DateTime('The end of the viewer’s day in `timeZone`: tasks due before it are due today.'),
+  timeZone: Type.String(),
+  counts: QueueCounts,
+  truncated: Type.Boolean({
+    description:
+      'The read stopped at its bound (500 hot leads, 2,000 open tasks): counts are lower bounds and the latest tasks are missing.',
+  }),
   data: Type.Array(
-    Type.Union([
-      Type.Object({
-        kind: Type.Literal('lead'),
-        waitingSince: DateTime('When the lead turned hot.'),
-        lead: QueueLead,
-        sla: Type.Union([SlaView, Type.Null()]),
-        tasks: Type.Array(TaskView),
+    Type.Object({
+      section: Type.Enum(QUEUE_SECTIONS, {
+        description:
+          'now: hot, open, speed-to-lead clock running or breached and untouched; overdue: an open task past due; due_today: an open task due before endOfDay; later: other open tasks, or a hot lead already touched.',
       }),
-      Type.Object({
-        kind: Type.Literal('task'),
-        waitingSince: DateTime('The task’s due time.'),
-        task: TaskView,
-        state: Type.Enum(['due', 'overdue']),
-        lead: QueueLead,
-      }),
-    ]),
+      lead: QueueLead,
+      sla: Type.Union([SlaView, Type.Null()]),
+      hotSince: NullableDateTime('When the lead turned hot; null when it is not hot.'),
+      tasks: Type.Array(TaskView, { description: 'Its open tasks, soonest due first.' }),
+    }),
+    { description: 'One card per lead, section by section (now, overdue, due_today, later).' },
+  ),
+});
+
+const TaskCompletionView = Type.Object({
+  task: TaskView,
+  eventId: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'The touch event stored; null for other.',
+  }),
+  nextStep: Type.Object(
+    {
+      kind: Type.Enum(TASK_KINDS),
+      title: Type.String(),
+      inDays: Type.Integer({ description: 'Due that many days after today, at 9:00 in the viewer’s zone.' }),
+    },
+    { description: 'A suggested next step to offer the rep; nothing is created.' },
   ),
 });
 
@@ -209,21 +244,66 @@ export function deskRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       async (request) => onBody(updateTask(ctx, principalOf(request), request.params.id, request.body)),
     );
 
+    app.post(
+      '/tasks/:id/complete',
+      {
+        config: { permission: 'tasks:write' },
+        schema: {
+          tags: ['tasks'],
+          summary:
+            'Complete a task with what was done and how it went: stores the touch event (call, email_sent, meeting) and suggests a next step',
+          params: IdParams,
+          body: TaskCompletionInput,
+          response: { 200: TaskCompletionView, ...errors },
+        },
+      },
+      async (request) =>
+        onBody(completeTask(ctx, principalOf(request), request.params.id, request.body ?? {})),
+    );
+
     app.get(
       '/queue',
       {
         config: { permission: 'queue:read' },
         schema: {
           tags: ['tasks'],
-          summary: 'The hot queue: hot leads and due tasks, longest waiting first, with SLA state',
+          summary:
+            'The hot queue as a triage list, one card per lead: now (running speed-to-lead clocks), overdue, due today, later',
           querystring: Type.Object(
-            { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })) },
+            {
+              limit: Type.Optional(
+                Type.Integer({ minimum: 1, maximum: 500, default: 50, description: 'Cards per section.' }),
+              ),
+              tz: Type.Optional(
+                Type.String({
+                  minLength: 1,
+                  maxLength: 64,
+                  default: 'UTC',
+                  description: 'The viewer’s IANA time zone (e.g. Europe/Berlin): where their day ends.',
+                }),
+              ),
+            },
             { additionalProperties: false },
           ),
           response: { 200: QueueView, ...errors },
         },
       },
-      async (request) => ({ data: await hotQueue(ctx, principalOf(request), request.query.limit ?? 50) }),
+      async (request) => {
+        const timeZone = request.query.tz ?? 'UTC';
+        if (!isTimeZone(timeZone)) {
+          throw HearthError.invalid([
+            {
+              path: 'query.tz',
+              message: `"${timeZone}" is not a time zone; use an IANA name such as Europe/Berlin`,
+            },
+          ]);
+        }
+        const { cards, ...queue } = await hotQueue(ctx, principalOf(request), {
+          limit: request.query.limit ?? 50,
+          timeZone,
+        });
+        return { ...queue, data: cards };
+      },
     );
 
     app.post(

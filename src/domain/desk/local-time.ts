@@ -1,0 +1,80 @@
+/**
+ * Wall-clock times in a viewer's time zone (IANA names such as `Europe/Berlin`), for "due today"
+ * and "tomorrow 9:00". Pure: the zone rules come from the runtime's Intl data, the instant from
+ * the caller.
+ */
+
+/** Whether `zone` is a time zone the runtime knows (`UTC`, `Europe/Berlin`, …). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface WallTime {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hour: number;
+  readonly minute: number;
+}
+
+function wallTimeOf(at: Date, zone: string): WallTime {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+  }).formatToParts(at);
+  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
+  return {
+    year: part('year'),
+    month: part('month'),
+    day: part('day'),
+    hour: part('hour'),
+    minute: part('minute'),
+  };
+}
+
+/** How far the zone's clock is ahead of UTC at `at`, in ms (whole minutes). */
+function offsetAt(at: Date, zone: string): number {
+  const w = wallTimeOf(at, zone);
+  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute);
+  return asUtc - Math.floor(at.getTime() / 60_000) * 60_000;
+}
+
+/**
+ * The instant the zone's clock shows this wall time. A time skipped by a DST change falls after
+ * the gap; a repeated one takes its first occurrence.
+ */
+function instantOf(wall: WallTime, zone: string): Date {
+  const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute);
+  const first = asUtc - offsetAt(new Date(asUtc), zone);
+  return new Date(asUtc - offsetAt(new Date(first), zone));
+}
+
+/**
+ * `days` days after `at`'s date in `zone`, at `hour`:00 there.
+ *
+ * @example localTimeOn(new Date('2026-03-10T20:00:00Z'), 'Europe/Berlin', 1, 9) // 2026-03-11T08:00:00Z
+ */
+export function localTimeOn(at: Date, zone: string, days: number, hour: number): Date {
+  const today = wallTimeOf(at, zone);
+  // Date.UTC normalises day overflow (31 + 1 → the 1st of the next month).
+  const date = new Date(Date.UTC(today.year, today.month - 1, today.day + days));
+  return instantOf(
+    { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), hour, minute: 0 },
+    zone,
+  );
+}
+
+/** The end of `at`'s day in `zone`: the next local midnight. */
+export function endOfLocalDay(at: Date, zone: string): Date {
+  return localTimeOn(at, zone, 1, 0);
+}
