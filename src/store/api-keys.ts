@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { KeyRole } from '../domain/access.js';
+import type { KeyRole, UserRole } from '../domain/access.js';
 import type { ApiKeyRow, Database } from './schema.js';
 
 export interface ApiKey {
@@ -26,8 +26,10 @@ export interface NewApiKey {
 
 export interface ApiKeyStore {
   create(key: NewApiKey): Promise<ApiKey>;
-  /** The key with this digest, and whether its user (if any) is active: one query per request. */
-  byHash(keyHash: string): Promise<(ApiKey & { readonly userActive: boolean }) | undefined>;
+  /** The key with this digest, and its user's state and role (if any): one query per request. */
+  byHash(
+    keyHash: string,
+  ): Promise<(ApiKey & { readonly userActive: boolean; readonly userRole: UserRole | null }) | undefined>;
   list(): Promise<ApiKey[]>;
   revoke(id: string, at: Date): Promise<boolean>;
   touch(id: string, at: Date): Promise<void>;
@@ -70,10 +72,16 @@ export function apiKeyStore(db: Kysely<Database> | Transaction<Database>): ApiKe
         .selectFrom('api_keys')
         .leftJoin('users', 'users.id', 'api_keys.user_id')
         .selectAll('api_keys')
-        .select('users.active as user_active')
+        .select(['users.active as user_active', 'users.role as user_role'])
         .where('api_keys.key_hash', '=', keyHash)
         .executeTakeFirst();
-      return row && { ...toApiKey(row), userActive: row.user_id === null || row.user_active === true };
+      return (
+        row && {
+          ...toApiKey(row),
+          userActive: row.user_id === null || row.user_active === true,
+          userRole: row.user_role,
+        }
+      );
     },
     list: async () =>
       (await db.selectFrom('api_keys').selectAll().orderBy('created_at').execute()).map(toApiKey),

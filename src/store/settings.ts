@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
 
 export interface SettingsStore {
@@ -6,6 +6,11 @@ export interface SettingsStore {
   /** Stores `value` under `key` unless the key exists; true when this call stored it. */
   putIfAbsent(key: string, value: unknown): Promise<boolean>;
   put(key: string, value: unknown): Promise<void>;
+  /**
+   * Deletes every setting whose key starts with `prefix` and returns them: inside a transaction
+   * the rows stay locked until it ends, so of two transactions taking the same rows one gets them.
+   */
+  takeByPrefix(prefix: string): Promise<{ key: string; value: unknown }[]>;
 }
 
 export function settingsStore(db: Kysely<Database> | Transaction<Database>): SettingsStore {
@@ -32,5 +37,11 @@ export function settingsStore(db: Kysely<Database> | Transaction<Database>): Set
         )
         .execute();
     },
+    takeByPrefix: async (prefix) =>
+      db
+        .deleteFrom('settings')
+        .where(sql<boolean>`starts_with(key, ${prefix})`)
+        .returning(['key', 'value'])
+        .execute(),
   };
 }

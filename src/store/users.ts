@@ -25,9 +25,22 @@ export interface UserStore {
   byEmail(email: string): Promise<User | undefined>;
   passwordHashFor(email: string): Promise<{ user: User; passwordHash: string } | undefined>;
   list(): Promise<User[]>;
-  /** Undefined when no user has the id. */
-  setActive(id: string, active: boolean, now: Date): Promise<User | undefined>;
+  /** Changes the given fields; undefined when no user has the id. */
+  update(id: string, changes: UserChanges, now: Date): Promise<User | undefined>;
+  /** False when no user has the id. */
+  setPasswordHash(id: string, passwordHash: string, now: Date): Promise<boolean>;
+  /**
+   * The ids of the active admins, locked until the transaction ends: a change that could leave
+   * no active admin reads this first, so two such changes at once cannot both see "one more left".
+   */
+  lockActiveAdmins(): Promise<string[]>;
   count(): Promise<number>;
+}
+
+export interface UserChanges {
+  readonly name?: string | undefined;
+  readonly role?: UserRole | undefined;
+  readonly active?: boolean | undefined;
 }
 
 function toUser(row: UserRow): User {
@@ -65,15 +78,39 @@ export function userStore(db: Kysely<Database> | Transaction<Database>): UserSto
       return row && { user: toUser(row), passwordHash: row.password_hash };
     },
     list: async () => (await db.selectFrom('users').selectAll().orderBy('created_at').execute()).map(toUser),
-    setActive: async (id, active, now) => {
+    update: async (id, changes, now) => {
       const row = await db
         .updateTable('users')
-        .set({ active, updated_at: now })
+        .set({
+          ...(changes.name !== undefined ? { name: changes.name } : {}),
+          ...(changes.role !== undefined ? { role: changes.role } : {}),
+          ...(changes.active !== undefined ? { active: changes.active } : {}),
+          updated_at: now,
+        })
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirst();
       return row && toUser(row);
     },
+    setPasswordHash: async (id, passwordHash, now) => {
+      const result = await db
+        .updateTable('users')
+        .set({ password_hash: passwordHash, updated_at: now })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+    lockActiveAdmins: async () =>
+      (
+        await db
+          .selectFrom('users')
+          .select('id')
+          .where('role', '=', 'admin')
+          .where('active', '=', true)
+          .orderBy('id')
+          .forUpdate()
+          .execute()
+      ).map((row) => row.id),
     count: async () => {
       const row = await db
         .selectFrom('users')

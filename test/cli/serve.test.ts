@@ -64,7 +64,7 @@ describe('hearth serve on the embedded database', () => {
   const env = { HEARTH_DATA_DIR: dataDir };
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('prints the first admin key once, serves the API, lets the CLI through, and stops cleanly', async () => {
+  it('prints the first admin key once and a setup link until the owner exists, serves the API, lets the CLI through, and stops cleanly', async () => {
     const first = await startServer(env);
     const key = /\n\s+(hth_[A-Za-z0-9_-]+)\n/.exec(first.banner)?.[1];
     expect(key).toBeDefined();
@@ -86,9 +86,27 @@ describe('hearth serve on the embedded database', () => {
     expect(second.status).toBe(7);
     expect(second.stderr).toMatch(/Another Hearth process \(pid \d+\) is using the data directory/);
 
+    const setupLink = /\n\s+(http:\/\/localhost:\d+\/setup\?token=[A-Za-z0-9_-]+)\n/.exec(first.banner)?.[1];
+    expect(setupLink).toBeDefined();
+    expect(first.banner).toMatch(/hearth users add --email \S+ --name "[^"]+" --role admin/);
+
     expect(await stop(first)).toBe(0);
     const again = await startServer(env);
     expect(again.banner).not.toContain('First start');
+    // Still no user: a new link, and the first start's link works across the restart.
+    expect(again.banner).toMatch(/\/setup\?token=/);
+    const token = new URL(setupLink as string).searchParams.get('token');
+    const owner = await fetch(`${again.url}/api/v1/setup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        token,
+        email: 'owner@example.com',
+        name: 'Olive Owner',
+        password: 'owner password',
+      }),
+    });
+    expect(owner.status).toBe(201);
     const stillThere = await fetch(`${again.url}/api/v1/leads?q=first`, {
       headers: { authorization: `Bearer ${key}` },
     });
@@ -96,5 +114,8 @@ describe('hearth serve on the embedded database', () => {
     expect(afterRestart, `GET /leads after a restart answered ${stillThere.status}`).toHaveProperty('data');
     expect(afterRestart.data).toHaveLength(1);
     expect(await stop(again)).toBe(0);
+    const third = await startServer(env);
+    expect(third.banner).not.toMatch(/setup|No user/);
+    expect(await stop(third)).toBe(0);
   }, 120_000);
 });

@@ -4,11 +4,8 @@ import { isPlausibleEmail, normaliseEmail } from '../../domain/lead.js';
 import type { ApiKey } from '../../store/api-keys.js';
 import type { User } from '../../store/users.js';
 import type { AppContext } from '../context.js';
-import { hashApiKey, hashPassword, newApiKey } from './secrets.js';
-
-// NIST SP 800-63B: at least 8 characters for a memorised secret, long passphrases welcome.
-export const MIN_PASSWORD_LENGTH = 8;
-const MAX_PASSWORD_LENGTH = 1024;
+import { hashApiKey, hashPassword, newApiKey, passwordProblems } from './secrets.js';
+import { updateUser } from './users.js';
 
 export interface NewUserInput {
   readonly email: string;
@@ -30,12 +27,7 @@ export async function createUser(
   if (!(USER_ROLES as readonly string[]).includes(input.role)) {
     problems.push({ path: 'role', message: `must be one of ${USER_ROLES.join(', ')}` });
   }
-  if (input.password.length < MIN_PASSWORD_LENGTH || input.password.length > MAX_PASSWORD_LENGTH) {
-    problems.push({
-      path: 'password',
-      message: `must have ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`,
-    });
-  }
+  problems.push(...passwordProblems(input.password));
   if (problems.length > 0) throw HearthError.invalid(problems);
   const passwordHash = await hashPassword(input.password);
   return ctx.store.transaction(async (store) => {
@@ -118,6 +110,20 @@ export async function createApiKey(
   });
 }
 
+// Higher ranks may do everything lower ones may (POLICY above never grants a rep what it denies a manager).
+const RANK: Record<UserRole, number> = { rep: 0, manager: 1, admin: 2 };
+
+/**
+ * The role a key acts with: its own, but never more than its user's current role, so that a
+ * demoted user's keys are demoted with them (and promoted back with them). Ingest keys stay ingest.
+ *
+ * @example keyActsAs('admin', 'rep') // 'rep'
+ */
+function keyActsAs(keyRole: KeyRole, userRole: UserRole | null): KeyRole {
+  if (keyRole === 'ingest' || userRole === null) return keyRole;
+  return RANK[userRole] < RANK[keyRole] ? userRole : keyRole;
+}
+
 /** The principal a presented API key stands for; `unauthenticated` for an unknown, revoked or expired key. */
 export async function authenticateApiKey(ctx: AppContext, presented: string): Promise<Principal> {
   const apiKey = await ctx.store.apiKeys.byHash(hashApiKey(presented));
@@ -134,7 +140,7 @@ export async function authenticateApiKey(ctx: AppContext, presented: string): Pr
   if (!apiKey.lastUsedAt || now.getTime() - apiKey.lastUsedAt.getTime() > 60_000) {
     await ctx.store.apiKeys.touch(apiKey.id, now);
   }
-  return { role: apiKey.role, userId: apiKey.userId, keyId: apiKey.id };
+  return { role: keyActsAs(apiKey.role, apiKey.userRole), userId: apiKey.userId, keyId: apiKey.id };
 }
 
 /**
@@ -156,8 +162,9 @@ export async function bootstrapFirstAdminKey(ctx: AppContext): Promise<string | 
 }
 
 /**
- * Deactivates or re-activates a user: an inactive user's keys stop working and routing skips
- * them (SPEC §2 Playbook: round-robin over active reps). Their leads and tasks stay theirs.
+ * Deactivates or re-activates a user: an inactive user's keys and sessions stop working and
+ * routing skips them (SPEC §2 Playbook: round-robin over active reps). Their leads and tasks stay
+ * theirs. The same as `updateUser` with `{ active }`.
  */
 export async function setUserActive(
   ctx: AppContext,
@@ -165,18 +172,7 @@ export async function setUserActive(
   id: string,
   active: boolean,
 ): Promise<User> {
-  return ctx.store.transaction(async (store) => {
-    const user = await store.users.setActive(id, active, ctx.clock());
-    if (!user) throw new HearthError('not_found', `No user has id ${id}`, { id });
-    await store.audit.record({
-      actorUserId: actor.userId,
-      actorKeyId: actor.keyId,
-      action: active ? 'user.activate' : 'user.deactivate',
-      entity: 'user',
-      entityId: id,
-    });
-    return user;
-  });
+  return updateUser(ctx, actor, id, { active });
 }
 
 export async function revokeApiKey(ctx: AppContext, actor: Principal, id: string): Promise<void> {

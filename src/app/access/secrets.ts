@@ -1,4 +1,15 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import type { FieldProblem } from '../../domain/errors.js';
+
+// NIST SP 800-63B: at least 8 characters for a memorised secret, long passphrases welcome.
+export const MIN_PASSWORD_LENGTH = 8;
+const MAX_PASSWORD_LENGTH = 1024;
+
+/** What is wrong with a new password, located at `path`; empty when it will do. */
+export function passwordProblems(password: string, path = 'password'): FieldProblem[] {
+  if (password.length >= MIN_PASSWORD_LENGTH && password.length <= MAX_PASSWORD_LENGTH) return [];
+  return [{ path, message: `must have ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters` }];
+}
 
 // scrypt is memory-hard: N = 2^15, r = 8 takes 32 MiB and ~50 ms per hash here, which is
 // RFC 7914's interactive-login setting and OWASP's minimum; the parameters are stored with each
@@ -50,4 +61,11 @@ export function newApiKey(): { key: string; prefix: string; hash: string } {
 
 export function hashApiKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
+}
+
+/** Whether a presented secret's SHA-256 digest is `storedHash` (hex), in constant time. */
+export function digestMatches(presented: string, storedHash: string): boolean {
+  const expected = Buffer.from(storedHash, 'hex');
+  const actual = createHash('sha256').update(presented).digest();
+  return expected.length === actual.length && timingSafeEqual(actual, expected);
 }

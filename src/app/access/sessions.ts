@@ -34,26 +34,31 @@ export async function signIn(ctx: AppContext, email: string, password: string): 
   if (!found || !ok || !found.user.active) {
     throw new HearthError('unauthenticated', 'The email or password is wrong, or the account is inactive');
   }
+  return openSession(ctx, found.user);
+}
+
+/** A new session for a user whose credentials were just checked (sign-in, the owner's setup). */
+export async function openSession(ctx: AppContext, user: User): Promise<SignedIn> {
   const now = ctx.clock();
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
   const expiresAt = new Date(Math.min(now.getTime() + SESSION_IDLE_MS, now.getTime() + SESSION_MAX_MS));
   await ctx.store.transaction(async (store) => {
     await store.sessions.create(hashApiKey(token), {
-      userId: found.user.id,
+      userId: user.id,
       csrfToken,
       createdAt: now,
       lastSeenAt: now,
       expiresAt,
     });
     await store.audit.record({
-      actorUserId: found.user.id,
+      actorUserId: user.id,
       action: 'session.create',
       entity: 'user',
-      entityId: found.user.id,
+      entityId: user.id,
     });
   });
-  return { token, csrfToken, user: found.user, expiresAt };
+  return { token, csrfToken, user, expiresAt };
 }
 
 export interface SessionPrincipal {

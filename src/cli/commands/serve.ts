@@ -1,4 +1,5 @@
 import { bootstrapFirstAdminKey } from '../../app/access/access-service.js';
+import { issueSetupToken } from '../../app/access/setup.js';
 import { scheduleDeskWork } from '../../jobs/desk-work.js';
 import { scheduleDueWork } from '../../jobs/due-work.js';
 import { scheduleEmbeddedMaintenance } from '../../jobs/maintenance.js';
@@ -13,6 +14,7 @@ export async function serve(io: Io): Promise<void> {
   const config = configOf(io);
   const app = await openApp(config, { exclusive: true });
   const firstKey = await bootstrapFirstAdminKey(app.ctx);
+  const setupToken = await issueSetupToken(app.ctx);
   const server = await buildServer(app, config, true);
   const logger = { info: (m: string) => server.log.info(m), error: (m: string) => server.log.error(m) };
   const stopMaintenance =
@@ -30,21 +32,30 @@ export async function serve(io: Io): Promise<void> {
   const shownHost = config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host;
   const database =
     app.database.kind === 'embedded' ? `embedded database in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)';
-  // The key block comes first and the "running" lines last, so that whoever waits for the
-  // banner (a person, a supervisor, a test) has read everything once it sees the docs line.
+  const base = `http://${shownHost}:${port}`;
+  // The key and setup blocks come first and the "running" lines last, so that whoever waits for
+  // the banner (a person, a supervisor, a test) has read everything once it sees the docs line.
   if (firstKey) {
     line(io.err, 'First start: an admin API key was created for you. It is shown this once; keep it safe:');
     line(io.err);
     line(io.err, `    ${firstKey}`);
     line(io.err);
+    line(io.err, 'Use it as "Authorization: Bearer <key>" for the API.');
+    line(io.err);
+  }
+  if (setupToken) {
+    line(io.err, 'No user yet. Open this link to create the owner account (an admin) and sign in:');
+    line(io.err);
+    line(io.err, `    ${base}/setup?token=${setupToken}`);
+    line(io.err);
     line(
       io.err,
-      'Use it as "Authorization: Bearer <key>". Add people with: npx hearth users add --email … --role admin',
+      'Or from the command line: echo "$PASSWORD" | npx hearth users add --email you@example.com --name "Your Name" --role admin',
     );
     line(io.err);
   }
-  line(io.err, `Hearth is running on http://${shownHost}:${port} with the ${database}.`);
-  line(io.err, `API docs: http://${shownHost}:${port}/api/docs`);
+  line(io.err, `Hearth is running on ${base} with the ${database}.`);
+  line(io.err, `API docs: ${base}/api/docs`);
 
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

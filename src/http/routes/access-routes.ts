@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { createApiKey, createUser, revokeApiKey, setUserActive } from '../../app/access/access-service.js';
+import { createApiKey, createUser, revokeApiKey } from '../../app/access/access-service.js';
+import { resetPassword, updateUser } from '../../app/access/users.js';
 import type { AppContext } from '../../app/context.js';
 import { KEY_ROLES, USER_ROLES } from '../../domain/access.js';
 import { principalOf } from '../auth.js';
@@ -77,13 +78,42 @@ export function accessRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         config: { permission: 'users:manage' },
         schema: {
           tags: ['access'],
-          summary: 'Deactivate or re-activate a user (inactive: keys refused, skipped by routing)',
+          summary: "Change a user's name or role, deactivate or re-activate them",
+          description:
+            'Inactive: sessions ended, keys refused, skipped by routing. A key acts with no more than its ' +
+            "user's current role. 409 when the change would leave no active admin, or when admins " +
+            'deactivate themselves.',
           params: IdParams,
-          body: Type.Object({ active: Type.Boolean() }, { additionalProperties: false }),
+          body: Type.Object(
+            {
+              name: Type.Optional(Type.String({ maxLength: 200 })),
+              role: Type.Optional(Type.Enum(USER_ROLES)),
+              active: Type.Optional(Type.Boolean()),
+            },
+            { additionalProperties: false, minProperties: 1 },
+          ),
           response: { 200: UserView, ...errors },
         },
       },
-      async (request) => setUserActive(ctx, principalOf(request), request.params.id, request.body.active),
+      async (request) => onBody(updateUser(ctx, principalOf(request), request.params.id, request.body)),
+    );
+
+    app.put(
+      '/users/:id/password',
+      {
+        config: { permission: 'users:manage' },
+        schema: {
+          tags: ['access'],
+          summary: "Set a new password for a user; ends all of the user's sessions",
+          params: IdParams,
+          body: Type.Object({ password: Type.String({ maxLength: 1024 }) }, { additionalProperties: false }),
+          response: { 204: Type.Null(), ...errors },
+        },
+      },
+      async (request, reply) => {
+        await onBody(resetPassword(ctx, principalOf(request), request.params.id, request.body.password));
+        return reply.status(204).send(null);
+      },
     );
 
     app.get(

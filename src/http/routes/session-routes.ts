@@ -2,12 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { authenticateSession, signIn, signOut } from '../../app/access/sessions.js';
+import { createOwner, setupNeeded } from '../../app/access/setup.js';
 import type { AppContext } from '../../app/context.js';
 import { USER_ROLES } from '../../domain/access.js';
 import { HearthError } from '../../domain/errors.js';
 import { SESSION_COOKIE } from '../auth.js';
 import { ErrorBody } from '../error-mapping.js';
 import { DateTime } from '../schemas.js';
+import { onBody } from '../validation.js';
 
 const SessionView = Type.Object({
   user: Type.Object({
@@ -22,7 +24,7 @@ const SessionView = Type.Object({
   expiresAt: DateTime('When the session ends unless used (idle timeout; at most 7 days after sign-in).'),
 });
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 
 function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string, expires: Date): void {
   reply.setCookie(SESSION_COOKIE, token, {
@@ -78,6 +80,54 @@ export function sessionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         }
         const session = await authenticateSession(ctx, token);
         return { user: session.user, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
+      },
+    );
+
+    app.get(
+      '/setup',
+      {
+        config: { permission: 'public' },
+        schema: {
+          tags: ['access'],
+          summary: 'Whether the installation still needs its owner account (it has no user yet)',
+          security: [],
+          response: { 200: Type.Object({ needed: Type.Boolean() }), ...errors },
+        },
+      },
+      async () => ({ needed: await setupNeeded(ctx) }),
+    );
+
+    app.post(
+      '/setup',
+      {
+        // A setup token is guessed like a password: the same small budget per client address.
+        config: { permission: 'public', limitGroup: 'sign-in' },
+        schema: {
+          tags: ['access'],
+          summary: 'Create the owner account (an admin) with the setup token from the console; signs in',
+          description:
+            'Works once, while the installation has no user: afterwards 409. A wrong token is 403. ' +
+            'Every start of `hearth serve` without users prints a link with a token; each works until ' +
+            'the owner account exists.',
+          security: [],
+          body: Type.Object(
+            {
+              token: Type.String({ maxLength: 200 }),
+              email: Type.String({ maxLength: 254 }),
+              name: Type.String({ maxLength: 200 }),
+              password: Type.String({ maxLength: 1024 }),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 201: SessionView, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const signedIn = await onBody(createOwner(ctx, request.body));
+        setSessionCookie(request, reply, signedIn.token, signedIn.expiresAt);
+        return reply
+          .status(201)
+          .send({ user: signedIn.user, csrfToken: signedIn.csrfToken, expiresAt: signedIn.expiresAt });
       },
     );
 
