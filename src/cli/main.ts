@@ -63,7 +63,7 @@ export function buildProgram(io: Io): Command {
       (await import('./commands/transfer.js')).exportCommand(io, kind, options),
     );
 
-  program
+  const leads = program
     .command('leads')
     .description('list leads')
     .addOption(new Option('--status <status>', 'only this status').choices(LEAD_STATUSES))
@@ -98,6 +98,15 @@ export function buildProgram(io: Io): Command {
     .option('--out <path>', 'write to a file instead of standard output')
     .action(async (reference: string, options) =>
       (await import('./commands/leads.js')).leadExportCommand(io, reference, options),
+    );
+  leads
+    .command('note')
+    .description('write a note on a lead (a note activity: it scores nothing and is not a touch)')
+    .argument('<id-or-email>')
+    .requiredOption('--text <text>', 'what the note says')
+    .option('--author <email>', 'the user who wrote it (default: "Operator")')
+    .action(async (reference: string, options) =>
+      (await import('./commands/notes.js')).noteCommand(io, reference, options),
     );
 
   program

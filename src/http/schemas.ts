@@ -172,6 +172,10 @@ export const ExplanationView = Type.Object(
         passed: Type.Boolean(),
         value: Type.Union([Type.Number(), Type.Null()]),
         threshold: Type.Union([Type.Number(), Type.Null()]),
+        sentence: Type.String({
+          description:
+            'What holds, in words; never contradicts `passed` (numbers are rounded only when that keeps them on the same side of the threshold).',
+        }),
       }),
       { description: 'The thresholds and rules behind the temperature, passed or failed.' },
     ),

@@ -20,6 +20,8 @@ import { eventRoutes } from './routes/event-routes.js';
 import { leadRoutes } from './routes/lead-routes.js';
 import { mergeRoutes } from './routes/merge-routes.js';
 import { modelRoutes } from './routes/model-routes.js';
+import { noteRoutes } from './routes/note-routes.js';
+import { outcomeSettingsRoutes } from './routes/outcome-settings-routes.js';
 import { predictionRoutes } from './routes/prediction-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { statsRoutes } from './routes/stats-routes.js';
@@ -185,6 +187,8 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions): Pr
     auditRoutes,
     statsRoutes,
     predictionRoutes,
+    noteRoutes,
+    outcomeSettingsRoutes,
   ]) {
     await app.register(routes(ctx), { prefix: '/api/v1' });
   }

@@ -28,8 +28,8 @@ describeCliOnEachDatabase('hearth lead / leads --temperature', (cli) => {
     expect(shown.stdout).toMatch(/Fit: \d+/);
     expect(shown.stdout).toMatch(/Interest: 51 \(sum 51/);
     expect(shown.stdout).toMatch(/50\.00 {2}newsletter_signup \(engagement, \+50/);
-    expect(shown.stdout).toMatch(/\[x\] interest ≥ 30 \(warm\)/);
-    expect(shown.stdout).toMatch(/\[ \] interest ≥ 70 \(hot\)/);
+    expect(shown.stdout).toMatch(/\[x\] Interest \d+ is at least the warm threshold 30\./);
+    expect(shown.stdout).toMatch(/\[ \] Interest \d+ is below the hot threshold 70\./);
 
     const warm = await cli.run(['leads', '--temperature', 'warm']);
     expect(warm.stdout).toContain('newsletter@acme.com');

@@ -321,6 +321,7 @@ describeEachDatabase('access matrix: every route × every kind of caller', (env)
       'PATCH /api/v1/leads/:id': { name: 'Stolen', ownerId: repA.userId },
       'PUT /api/v1/leads/:id/qualification': { need: { value: 'yes' } },
       'POST /api/v1/leads/:id/outcome': { status: 'lost', reason: 'stolen' },
+      'POST /api/v1/leads/:id/notes': { text: 'stolen' },
       'POST /api/v1/leads/:id/merge': { duplicateId: randomUUID() },
     };
     const wrong: string[] = [];

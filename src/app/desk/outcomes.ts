@@ -5,6 +5,7 @@ import { HearthError } from '../../domain/errors.js';
 import { LEAD_STATUSES, type Lead } from '../../domain/lead.js';
 import type { AppContext } from '../context.js';
 import { rescoreAfterEdit } from '../scoring/scoring-service.js';
+import { deskSettings } from './desk-settings.js';
 import { recordStatusChange } from './lead-changes.js';
 
 export const OutcomeInput = Type.Object(
@@ -46,6 +47,11 @@ export async function recordOutcome(
       : []),
     ...(input.currency !== undefined && input.value === undefined
       ? [{ path: 'currency', message: 'give the value the currency is for' }]
+      : []),
+    ...(input.status === 'lost' &&
+    input.reason === undefined &&
+    (await deskSettings(ctx.store)).outcomes.requireLostReason
+      ? [{ path: 'reason', message: 'say why the lead was lost: the desk settings require a reason' }]
       : []),
   ];
   if (problems.length > 0) throw HearthError.invalid(problems);

@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { canSeeLead, type Principal } from '../../domain/access.js';
 import { HearthError } from '../../domain/errors.js';
+import { MAX_CLOCK_SKEW_MS } from '../../domain/event.js';
 import type { Lead } from '../../domain/lead.js';
 import { type Explanation, explain, setCriterion, type Transition } from '../../domain/scoring/index.js';
 import {
@@ -57,12 +58,18 @@ export async function leadInterestSeries(
   ctx: AppContext,
   actor: Principal,
   id: string,
-  window: SeriesWindow,
+  window: SeriesWindow & { readonly at?: Date },
 ): Promise<InterestSeries & { leadId: string }> {
+  const now = ctx.clock();
+  const at = window.at ?? now;
+  // An explanation's instant may be a newest event's time a little ahead of the clock (skew).
+  if (at.getTime() > now.getTime() + MAX_CLOCK_SKEW_MS) {
+    throw HearthError.invalid([{ path: 'at', message: `${at.toISOString()} is in the future` }]);
+  }
   const lead = await getLead(ctx, actor, id);
   const model = await ctx.store.scoring.activeModel();
   const events = await ctx.store.scoring.eventsInOrder(lead.id);
-  return { leadId: lead.id, ...interestSeries(events, model, ctx.clock(), window) };
+  return { leadId: lead.id, ...interestSeries(events, model, at, window) };
 }
 
 /** A lead's temperature history, oldest first. */

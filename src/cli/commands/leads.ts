@@ -189,7 +189,7 @@ export function describeExplanation(e: Explanation): string {
     lines.push(`  ${c.criterion}: ${c.value}${by}`);
   }
   lines.push('Checks:');
-  for (const c of e.checks) lines.push(`  [${c.passed ? 'x' : ' '}] ${c.label}`);
+  for (const c of e.checks) lines.push(`  [${c.passed ? 'x' : ' '}] ${c.sentence}`);
   return lines.join('\n');
 }
 

@@ -114,6 +114,24 @@ export const DeskSettingsSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    outcomes: Type.Object(
+      {
+        lostReasons: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
+          maxItems: 50,
+          uniqueItems: true,
+          description:
+            'The pick list a rep chooses from when a lead is lost (the web app adds "Other" with free text). The stored reason is the choice, then ": " and the rep\'s words if any.',
+        }),
+        requireLostReason: Type.Boolean({
+          description: 'Refuse to record a lost lead without a reason (API, CLI and web app).',
+        }),
+        defaultCurrency: Type.String({
+          pattern: '^[A-Z]{3}$',
+          description: 'ISO 4217 code the web app proposes for a won deal. Default EUR.',
+        }),
+      },
+      { additionalProperties: false },
+    ),
     playbook: Type.Object(
       Object.fromEntries(PLAYBOOK_SITUATIONS.map((s) => [s, playbookList(s)])) as Record<
         PlaybookSituation,
@@ -144,6 +162,13 @@ export const DEFAULT_DESK_SETTINGS: DeskSettings = {
   escalation: { notifyManagers: true, reassign: false },
   routing: { mode: 'round_robin', fixedOwnerId: null, keepExistingOwner: true, rules: [] },
   lostFollowUp: { enabled: true, delayDays: 30, taskTitle: 'Follow up: why did we lose this lead?' },
+  // A short starting list of the usual B2B loss reasons, meant to be edited; a reason is optional
+  // by default so that API clients written before the setting keep working.
+  outcomes: {
+    lostReasons: ['No budget', 'Chose a competitor', 'No decision', 'Bad timing', 'Not reachable'],
+    requireLostReason: false,
+    defaultCurrency: 'EUR',
+  },
   playbook: DEFAULT_PLAYBOOK,
 };
 
@@ -158,6 +183,7 @@ export function withDeskDefaults(stored: DeskSettingsPatch | undefined): DeskSet
     escalation: { ...DEFAULT_DESK_SETTINGS.escalation, ...s.escalation },
     routing: { ...DEFAULT_DESK_SETTINGS.routing, ...s.routing },
     lostFollowUp: { ...DEFAULT_DESK_SETTINGS.lostFollowUp, ...s.lostFollowUp },
+    outcomes: { ...DEFAULT_DESK_SETTINGS.outcomes, ...s.outcomes },
     playbook: { ...DEFAULT_DESK_SETTINGS.playbook, ...s.playbook },
   };
 }

@@ -1,6 +1,7 @@
 import type { ActivityEvent } from '../event.js';
 import type { Lead } from '../lead.js';
 import { apportion } from './apportion.js';
+import { type Check, temperatureChecks } from './checks.js';
 import { compiledModel, matchEvent } from './compiled-model.js';
 import { type FitScore, fitScore } from './fit.js';
 import { decayFactor, rawInterest } from './interest.js';
@@ -33,15 +34,6 @@ export interface InterestBreakdown {
   /** `sum` split by group. */
   readonly byGroup: Readonly<Record<InterestGroup, number>>;
   readonly contributions: readonly InterestContribution[];
-}
-
-/** One test behind the temperature: a threshold or a rule, and whether it passed. */
-export interface Check {
-  readonly id: string;
-  readonly label: string;
-  readonly passed: boolean;
-  readonly value: number | null;
-  readonly threshold: number | null;
 }
 
 export interface Explanation {
@@ -128,54 +120,9 @@ export function explain(
     interest: { score, sum: sumHundredths / 100, clamp, byGroup, contributions },
     qualification: temperature.qualification,
     temperature,
-    checks: checks(model, temperature),
+    checks: temperatureChecks(model, temperature, rebuilt.state.head, lead),
     matchesState: canonical(head) === canonical(state.head),
   };
-}
-
-function checks(model: ScoringModel, reading: TemperatureReading): Check[] {
-  const { warm, hot } = model.temperature;
-  const { qualification, interest, fit } = reading;
-  const list: Check[] = [
-    {
-      id: 'interest_hot',
-      label: `interest ≥ ${hot} (hot)`,
-      passed: interest >= hot,
-      value: interest,
-      threshold: hot,
-    },
-    {
-      id: 'qualified',
-      label: `at least ${qualification.required} of ${qualification.criteria.length} criteria yes`,
-      passed: qualification.qualified,
-      value: qualification.yes,
-      threshold: qualification.required,
-    },
-    {
-      id: 'interest_warm',
-      label: `interest ≥ ${warm} (warm)`,
-      passed: interest >= warm,
-      value: interest,
-      threshold: warm,
-    },
-  ];
-  for (const rule of model.temperature.highIntent) {
-    list.push({
-      id: `high_intent:${rule.id}`,
-      label: `${rule.type} in the last ${rule.forDays} days, with fit ≥ ${rule.minFit} (hot on its own)`,
-      passed: reading.highIntent.some((h) => h.ruleId === rule.id),
-      value: fit,
-      threshold: rule.minFit,
-    });
-  }
-  list.push({
-    id: 'returning_customer',
-    label: 'returning customer: status customer or a recent purchase (at least warm)',
-    passed: reading.returningCustomer,
-    value: null,
-    threshold: null,
-  });
-  return list;
 }
 
 /** JSON with sorted keys: equal folds give equal strings whatever order their keys were set in. */

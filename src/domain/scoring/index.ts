@@ -16,8 +16,9 @@
  */
 
 export { apportion } from './apportion.js';
+export { type Check, temperatureChecks } from './checks.js';
 export type { ScorableEvent } from './compiled-model.js';
-export { type Check, type Explanation, explain, type InterestContribution } from './explain.js';
+export { type Explanation, explain, type InterestContribution } from './explain.js';
 export { type FitContribution, type FitScore, fitScore } from './fit.js';
 export { type InterestKeys, interestKeys, valueFromKey } from './hot-list.js';
 export { firstInstantBelow, interestScore } from './interest.js';

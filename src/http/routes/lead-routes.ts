@@ -385,6 +385,13 @@ export function leadRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             {
               pastDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 365, default: 30 })),
               futureDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 365, default: 30 })),
+              at: Type.Optional(
+                Type.String({
+                  format: 'date-time',
+                  description:
+                    "The instant to compute at (default now; not in the future): pass an explanation's `at` to read both at one instant.",
+                }),
+              ),
             },
             { additionalProperties: false },
           ),
@@ -395,6 +402,7 @@ export function leadRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         const series = await leadInterestSeries(ctx, principalOf(request), request.params.id, {
           pastDays: request.query.pastDays ?? 30,
           futureDays: request.query.futureDays ?? 30,
+          ...(request.query.at !== undefined ? { at: new Date(request.query.at) } : {}),
         });
         return { ...series, points: [...series.points] };
       },
