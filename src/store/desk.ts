@@ -39,8 +39,11 @@ export interface DeskStore {
   firstEventSince(leadId: string, types: readonly string[], since: Date): Promise<Touch | undefined>;
   /** Stops the running timer whose task this is. */
   touchByTask(taskId: string, at: Date): Promise<FirstTouchTimer | undefined>;
-  /** Stops a lead's running timer without a touch (lost, disqualified, won). */
-  closeRunning(leadId: string, now: Date, reason: string): Promise<void>;
+  /**
+   * Stops a lead's running timer without a touch (won, lost, disqualified: `status …`; merged
+   * away; `cooled`) at `at` — or at its start, if that is later — and returns it.
+   */
+  closeRunning(leadId: string, at: Date, reason: string): Promise<FirstTouchTimer[]>;
   /** Claims running timers past their deadline not yet marked breached, and marks them. */
   claimBreaches(now: Date, limit: number): Promise<FirstTouchTimer[]>;
   setTimerOwner(timerId: number, ownerId: string): Promise<void>;
@@ -77,6 +80,7 @@ function toTimer(r: Selectable<FirstTouchTimersTable>): FirstTouchTimer {
     elapsedMs: r.elapsed_ms,
     breachedAt: r.breached_at,
     closedAt: r.closed_at,
+    closedReason: r.closed_reason,
   };
 }
 
@@ -166,8 +170,16 @@ export function deskStore(db: Kysely<Database> | Transaction<Database>): DeskSto
         .executeTakeFirst();
       return row && toTimer(row);
     },
-    closeRunning: async (leadId, now, reason) => {
-      await running().set({ closed_at: now, closed_reason: reason }).where('lead_id', '=', leadId).execute();
+    closeRunning: async (leadId, at, reason) => {
+      const rows = await running()
+        .set({
+          closed_at: sql<Date>`greatest(${at.toISOString()}::timestamptz, started_at)`,
+          closed_reason: reason,
+        })
+        .where('lead_id', '=', leadId)
+        .returningAll()
+        .execute();
+      return rows.map(toTimer);
     },
     claimBreaches: async (now, limit) => {
       const rows = await db

@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { MatchKeys } from '../domain/duplicates.js';
 import type { Lead } from '../domain/lead.js';
 import { toLead } from './leads.js';
@@ -65,23 +65,12 @@ export async function duplicateCandidates(
 
 /**
  * Moves everything that belongs to the duplicate onto the survivor, then deletes the duplicate.
- * Must run inside a transaction, with both leads locked. A speed-to-lead timer still running on
- * the duplicate is closed (`merged`) when the survivor has its own running: a lead runs one clock.
+ * Must run inside a transaction, with both leads locked, after the duplicate's running timer and
+ * open tasks were closed (`merged`): a lead runs one clock, and the survivor keeps its own.
  *
- * @example await tx.leads.mergeInto(survivor.id, duplicate.id, now)
+ * @example await tx.leads.mergeInto(survivor.id, duplicate.id)
  */
-export async function mergeInto(
-  db: Db,
-  survivorId: string,
-  duplicateId: string,
-  now: Date,
-): Promise<MovedRows> {
-  await sql`
-    update first_touch_timers set closed_at = ${now.toISOString()}::timestamptz, closed_reason = 'merged'
-    where lead_id = ${duplicateId}::uuid and touched_at is null and closed_at is null
-      and exists (
-        select 1 from first_touch_timers s
-        where s.lead_id = ${survivorId}::uuid and s.touched_at is null and s.closed_at is null)`.execute(db);
+export async function mergeInto(db: Db, survivorId: string, duplicateId: string): Promise<MovedRows> {
   const moved = {} as MovedRows;
   // One statement per table, named in the code rather than looked up, so that a reader sees
   // exactly what a merge touches.

@@ -127,7 +127,7 @@ export interface LeadStore {
    * Moves every row of the duplicate (events, history, tasks, timers, signals) onto the survivor
    * and deletes the duplicate; returns the rows moved per table (see lead-merge.ts).
    */
-  mergeInto(survivorId: string, duplicateId: string, now: Date): Promise<MovedRows>;
+  mergeInto(survivorId: string, duplicateId: string): Promise<MovedRows>;
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -450,7 +450,7 @@ export function leadStore(db: Db): LeadStore {
       return new Map(rows.flatMap((r) => (r.email ? [[r.id, r.email] as const] : [])));
     },
     duplicateCandidates: (exceptId, keys, limit) => duplicateCandidates(db, exceptId, keys, limit),
-    mergeInto: (survivorId, duplicateId, now) => mergeInto(db, survivorId, duplicateId, now),
+    mergeInto: (survivorId, duplicateId) => mergeInto(db, survivorId, duplicateId),
     count: async () => {
       const row = await db
         .selectFrom('leads')

@@ -55,6 +55,13 @@ export interface TaskStore {
   claimOverdue(now: Date, limit: number): Promise<Task[]>;
   /** Gives a lead's open SLA tasks to another owner (escalation). */
   reassignOpenSla(leadId: string, ownerId: string, now: Date): Promise<void>;
+  /**
+   * Closes a lead's open tasks because of what became of the lead (docs/lead-desk.md, "Work
+   * follows the lead"): won, lost, disqualified, merged away — or, with `only: 'sla'`, its
+   * "contact now" tasks when it cooled. Done at `at`, or at a task's creation if that is later (a
+   * backdated outcome), with the reason. Returns the tasks closed.
+   */
+  closeOpenOfLead(leadId: string, reason: LeadFateReason, at: Date, now: Date, only?: 'sla'): Promise<Task[]>;
 }
 
 export function toTask(row: Selectable<TasksTable>): Task {
@@ -235,5 +242,21 @@ export function taskStore(db: Kysely<Database> | Transaction<Database>): TaskSto
         .where('done_at', 'is', null)
         .execute();
     },
+    closeOpenOfLead: async (leadId, reason, at, now, only) => {
+      let q = db
+        .updateTable('tasks')
+        .set({
+          done_at: sql<Date>`greatest(${at.toISOString()}::timestamptz, created_at)`,
+          closed_reason: reason,
+          updated_at: now,
+        })
+        .where('lead_id', '=', leadId)
+        .where('done_at', 'is', null);
+      if (only === 'sla') q = q.where('sla', '=', true);
+      return (await q.returningAll().execute()).map(toTask);
+    },
   };
 }
+
+/** Why the desk closes a task by itself: what became of its lead (every closed reason but `completed`). */
+export type LeadFateReason = Exclude<NonNullable<TasksTable['closed_reason']>, 'completed'>;

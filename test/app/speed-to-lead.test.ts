@@ -5,7 +5,7 @@ import { pruneSignals, runDeskWork } from '../../src/app/desk/desk-work.js';
 import { recordOutcome } from '../../src/app/desk/outcomes.js';
 import { updateTask } from '../../src/app/desk/tasks.js';
 import { ingestEvents } from '../../src/app/events/ingest.js';
-import { upsertLead } from '../../src/app/leads/lead-service.js';
+import { updateLead, upsertLead } from '../../src/app/leads/lead-service.js';
 import { createWebhook, listDeliveries } from '../../src/app/webhooks/webhook-service.js';
 import { nextInRotation } from '../../src/domain/desk/routing.js';
 import type { Task } from '../../src/domain/desk/task.js';
@@ -153,6 +153,7 @@ describeEachDatabase(
       // The call did what the contact-now task asked: it is done, at the call's time.
       const [task] = await tasksOf(env.app, leadId);
       expect(task?.doneAt?.getTime()).toBe(hotAt + 17 * MINUTE);
+      expect(task?.closedReason).toBe('completed');
       env.clock.advance(2 * 60 * MINUTE);
       await runDeskWork(env.app.ctx);
       expect(await signalsOf(env.app, leadId, 'sla.breached')).toHaveLength(0);
@@ -175,6 +176,79 @@ describeEachDatabase(
       await updateTask(env.app.ctx, adminActor, task?.id as string, { done: true });
       const [timer] = await env.app.ctx.store.desk.timersOf(leadId);
       expect(timer).toMatchObject({ touch: 'task', elapsedMs: 5 * MINUTE });
+    });
+
+    /** Cools a hot lead now by an edit: not a software company, its fit falls below the fast track's 50. */
+    const cool = async (leadId: string) => {
+      await updateLead(env.app.ctx, adminActor, leadId, { industry: 'Retail' });
+      expect((await env.app.ctx.store.scoring.transitionsOf(leadId)).at(-1)).toMatchObject({
+        from: 'hot',
+        at: env.clock(),
+      });
+    };
+    /** Speed-to-lead counts of the timers started at this instant only (each test starts its own). */
+    const speedAt = async (startedAt: Date) =>
+      (
+        await env.app.ctx.store.stats.speedToLead(
+          { from: startedAt, to: new Date(startedAt.getTime() + 1) },
+          env.clock(),
+        )
+      ).total;
+
+    it('a lead that cools before its deadline closes its clock and contact-now task as cooled: no breach', async () => {
+      env.clock.advance(DAY);
+      const leadId = await leadTurningHot(env.app);
+      const hotAt = env.clock();
+      await runDeskWork(env.app.ctx);
+      env.clock.advance(10 * MINUTE);
+      await cool(leadId);
+      await runDeskWork(env.app.ctx);
+      const [timer] = await env.app.ctx.store.desk.timersOf(leadId);
+      expect(timer).toMatchObject({ closedReason: 'cooled', closedAt: env.clock(), touchedAt: null });
+      const [task] = await tasksOf(env.app, leadId);
+      expect(task).toMatchObject({ sla: true, closedReason: 'cooled', doneAt: env.clock() });
+      expect(await speedAt(hotAt)).toMatchObject({ timers: 1, breached: 0, met: 0, running: 0 });
+      // Past the deadline nothing is announced: the clock was closed before it.
+      env.clock.advance(2 * 60 * MINUTE);
+      await runDeskWork(env.app.ctx);
+      expect(await signalsOf(env.app, leadId, 'sla.breached')).toHaveLength(0);
+    });
+
+    it('a lead that cools after its deadline untouched still counts as a breach', async () => {
+      env.clock.advance(DAY);
+      const leadId = await leadTurningHot(env.app);
+      const hotAt = env.clock();
+      await runDeskWork(env.app.ctx);
+      env.clock.advance(90 * MINUTE);
+      await runDeskWork(env.app.ctx);
+      await cool(leadId);
+      await runDeskWork(env.app.ctx);
+      const [timer] = await env.app.ctx.store.desk.timersOf(leadId);
+      expect(timer).toMatchObject({ closedReason: 'cooled', closedAt: env.clock() });
+      expect(timer?.breachedAt).not.toBeNull();
+      expect((await tasksOf(env.app, leadId)).map((t) => t.closedReason)).toEqual(['cooled']);
+      expect(await speedAt(hotAt)).toMatchObject({ timers: 1, breached: 1, running: 0 });
+    });
+
+    it('cooling closes only the contact-now task: a task a rep planned stays open', async () => {
+      const leadId = await leadTurningHot(env.app);
+      await runDeskWork(env.app.ctx);
+      const planned = await env.app.ctx.store.tasks.create(
+        {
+          leadId,
+          kind: 'email',
+          title: 'Send the case study',
+          ownerId: null,
+          dueAt: null,
+          origin: 'user',
+          createdBy: null,
+        },
+        env.clock(),
+      );
+      env.clock.advance(MINUTE);
+      await cool(leadId);
+      await runDeskWork(env.app.ctx);
+      expect((await env.app.ctx.store.tasks.openOf([leadId])).map((t) => t.id)).toEqual([planned.id]);
     });
 
     it('a lead lost after being hot gets a follow-up task due after the configured delay', async () => {

@@ -167,7 +167,7 @@ describeEachDatabase(
       expect((await ctx().store.leads.byId(lead.id))?.ownerId).toBeNull();
     });
 
-    it('hands over imported history that is still hot, the clock starting when Hearth learned of it', async () => {
+    it('does not hand over imported history that is still hot: past the live window it is history', async () => {
       const { lead } = await upsertLead(ctx(), adminActor, fitLeadPayload(env.clock()) as LeadInput);
       const threeDaysAgo = new Date(env.clock().getTime() - 3 * 86_400_000);
       await ingestEvents(ctx(), [
@@ -178,15 +178,36 @@ describeEachDatabase(
           properties: { form: 'Contact sales' },
         },
       ]);
-      const importedAt = env.clock();
       env.clock.advance(MINUTE);
       await runDueWork(ctx());
       await runDeskWork(ctx());
       const [hot] = await ctx().store.scoring.transitionsOf(lead.id);
       expect(hot).toMatchObject({ to: 'hot', at: threeDaysAgo });
+      // Hot now (the contact form holds for 14 days) and in the hot list, but nobody is handed a
+      // three-day-old turn as if it had just happened.
+      expect((await ctx().store.scoring.transitionsOf(lead.id)).at(-1)?.to).toBe('hot');
+      expect(await ctx().store.desk.timersOf(lead.id)).toEqual([]);
+      expect(await ctx().store.tasks.openOf([lead.id])).toEqual([]);
+      expect((await ctx().store.leads.byId(lead.id))?.ownerId).toBeNull();
+    });
+
+    it('hands over a turn to hot learned late but within the live window, the clock from when it arrived', async () => {
+      const { lead } = await upsertLead(ctx(), adminActor, fitLeadPayload(env.clock()) as LeadInput);
+      // A form tool's webhook retried for 40 minutes (the window is the SLA: 60 minutes).
+      const sentAt = new Date(env.clock().getTime() - 40 * MINUTE);
+      await ingestEvents(ctx(), [
+        {
+          leadId: lead.id,
+          type: 'form_submit',
+          occurredAt: sentAt.toISOString(),
+          properties: { form: 'Contact sales' },
+        },
+      ]);
+      const arrivedAt = env.clock();
+      await runDeskWork(ctx());
       const [timer] = await ctx().store.desk.timersOf(lead.id);
-      expect(timer?.startedAt).toEqual(importedAt);
-      expect(timer?.breachedAt).toBeNull();
+      expect(timer?.startedAt).toEqual(arrivedAt);
+      expect(timer?.dueAt).toEqual(new Date(arrivedAt.getTime() + 60 * MINUTE));
       expect((await ctx().store.leads.byId(lead.id))?.ownerId).not.toBeNull();
     });
   },

@@ -3,6 +3,9 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runDeskWork } from '../../src/app/desk/desk-work.js';
+import { recordOutcome } from '../../src/app/desk/outcomes.js';
+import { ingestEvents } from '../../src/app/events/ingest.js';
+import type { LeadInput } from '../../src/app/leads/lead-schemas.js';
 import { eraseLead, upsertLead } from '../../src/app/leads/lead-service.js';
 import { deliverWebhooks } from '../../src/app/webhooks/webhook-delivery.js';
 import { createWebhook, deleteWebhook } from '../../src/app/webhooks/webhook-service.js';
@@ -12,6 +15,7 @@ import { giveUpAt, nextAttemptAt, RETRY_WINDOW_MS } from '../../src/domain/desk/
 import { scheduleWebhookDelivery } from '../../src/jobs/webhook-delivery.js';
 import { adminActor, describeEachDatabase } from '../support/databases.js';
 import { uniqueEmail } from '../support/http.js';
+import { fitLeadPayload } from '../support/leads.js';
 
 const HOUR = 3_600_000;
 
@@ -167,6 +171,38 @@ describeEachDatabase('webhook delivery', (env) => {
     env.clock.advance(24 * HOUR);
     expect((await deliverWebhooks(ctx(), { random: maxJitter })).attempted).toBe(0);
     expect(hook.received).toHaveLength(4);
+  });
+
+  it('marks a temperature change from imported history historical: true, a live one false', async () => {
+    const hook = await receiver();
+    cleanup.push(hook.close);
+    await subscribe(hook.url, ['lead.temperature_changed']);
+    const history = (await upsertLead(ctx(), adminActor, fitLeadPayload(env.clock()) as LeadInput)).lead;
+    const live = (await upsertLead(ctx(), adminActor, fitLeadPayload(env.clock()) as LeadInput)).lead;
+    const contactSales = (leadId: string, at: Date) => ({
+      leadId,
+      type: 'form_submit',
+      occurredAt: at.toISOString(),
+      properties: { form: 'Contact sales' },
+    });
+    await ingestEvents(ctx(), [
+      contactSales(history.id, new Date(env.clock().getTime() - 100 * 86_400_000)),
+      contactSales(live.id, env.clock()),
+    ]);
+    await runDeskWork(ctx());
+    await deliverWebhooks(ctx(), { random: maxJitter });
+
+    const changes = (leadId: string) =>
+      hook.received
+        .filter((r) => r.body.lead?.id === leadId)
+        .map((r) => [r.body.data.to, r.body.data.historical]);
+    // Every change of the old heat is announced, with its true instant, and marked as history.
+    expect(changes(history.id)[0]).toEqual(['hot', true]);
+    expect(changes(history.id).every(([, historical]) => historical === true)).toBe(true);
+    expect(changes(live.id)).toEqual([['hot', false]]);
+    // Its clock would breach under the tests below that listen for sla.breached.
+    await recordOutcome(ctx(), adminActor, live.id, { status: 'disqualified' });
+    await runDeskWork(ctx());
   });
 
   it("sends one lead's deliveries in order even when a later one is due first", async () => {

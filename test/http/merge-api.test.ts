@@ -148,7 +148,7 @@ describeEachDatabase('lead merge API', (env) => {
     for (const leadId of [survivor.id, duplicate.id]) {
       await sql`
         insert into tasks (lead_id, kind, title, origin, created_at, updated_at)
-        values (${leadId}::uuid, 'call', 'Call Ann', 'user', ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz)`.execute(
+        values (${leadId}::uuid, 'call', ${leadId === survivor.id ? 'Call Ann' : 'Call Ann again'}, 'user', ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz)`.execute(
         db(),
       );
       await sql`
@@ -219,6 +219,16 @@ describeEachDatabase('lead merge API', (env) => {
       db(),
     );
     expect(timers.rows.map((r) => r.closed_reason)).toEqual([null, 'merged']);
+    // The duplicate's open task closed with it (docs/lead-desk.md, "Work follows the lead"); the
+    // survivor's stays open.
+    const tasks = await sql<{ title: string; closed_reason: string | null; done_at: Date | null }>`
+      select title, closed_reason, done_at from tasks where lead_id = ${survivor.id}::uuid order by title`.execute(
+      db(),
+    );
+    expect(tasks.rows.map((r) => [r.title, r.closed_reason, r.done_at?.toISOString() ?? null])).toEqual([
+      ['Call Ann', null, null],
+      ['Call Ann again', 'merged', env.clock().toISOString()],
+    ]);
 
     // Rescored from the whole history: both leads' events count, the duplicate's qualification
     // joins the survivor's fit and timeline, and Ann is hot.

@@ -1,5 +1,6 @@
 import type { AppContext } from '../context.js';
 import { deskSettings } from './desk-settings.js';
+import { batchFacts, withHistory } from './history.js';
 import { runPlaybook, sweepBreaches, sweepOverdue } from './playbook-reactions.js';
 import { SIGNAL_CONSUMERS } from './signal-consumers.js';
 
@@ -71,11 +72,14 @@ async function dispatchBatch(
     const signals = await store.signals.undispatched(batch);
     // Lock the batch's leads up front, in id order as ingest does: taking them one by one in
     // signal order could deadlock with a batch of events holding some of them.
-    await store.scoring.lockForScoring([
+    const rows = await store.scoring.lockForScoring([
       ...new Set(signals.flatMap((s) => (s.leadId === null ? [] : [s.leadId]))),
     ]);
-    for (const signal of signals) await runPlaybook(store, signal, settings, now);
-    for (const consume of SIGNAL_CONSUMERS) await consume(store, signals, now);
+    // Judged once, at dispatch: whether each temperature change is still live work or history.
+    const facts = await batchFacts(store, signals, rows, now);
+    const judged = signals.map((s) => withHistory(s, facts, settings, now));
+    for (const signal of judged) await runPlaybook(store, signal, settings, facts, now);
+    for (const consume of SIGNAL_CONSUMERS) await consume(store, judged, now);
     await store.signals.markDispatched(
       signals.map((s) => s.id),
       now,

@@ -40,7 +40,8 @@ export interface StatusDetails {
 
 /**
  * Records a status change that was just written to the lead (inside the same transaction): the
- * history row, the end of a running speed-to-lead clock when the lead leaves `open`, and the
+ * history row, the end of a running speed-to-lead clock and of the open tasks (closed with the new
+ * status as their reason, at the change's instant) when the lead leaves `open`, and the
  * `lead.status_changed` signal the playbook (lost-after-hot follow-up), automations and webhooks
  * react to.
  */
@@ -65,7 +66,12 @@ export async function recordStatusChange(
     wasHot,
     actor: actorLabel(actor),
   });
-  if (to !== 'open') await store.desk.closeRunning(before.id, now, `status ${to}`);
+  if (to !== 'open') {
+    // Work follows the lead (docs/lead-desk.md): a closed lead has no running clock and no open
+    // task. The follow-up of a loss is made after this, by the playbook, so it stays open.
+    await store.desk.closeRunning(before.id, now, `status ${to}`);
+    await store.tasks.closeOpenOfLead(before.id, to, change.at, now);
+  }
   await store.signals.emit(
     [
       {

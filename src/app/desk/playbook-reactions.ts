@@ -1,9 +1,11 @@
+import { isHistoricalSignal } from '../../domain/desk/history.js';
 import { nextInRotation, routeLead } from '../../domain/desk/routing.js';
 import type { DeskSettings } from '../../domain/desk/settings.js';
 import type { Signal } from '../../domain/desk/signal.js';
 import type { FirstTouchTimer } from '../../domain/desk/speed-to-lead.js';
 import type { Lead } from '../../domain/lead.js';
 import type { Store } from '../../store/store.js';
+import type { BatchFacts } from './history.js';
 import { taskCreated, taskFacts } from './signals.js';
 import { completeTouchedTasks } from './speed-to-lead.js';
 
@@ -12,14 +14,16 @@ const DAY_MS = 86_400_000;
 
 /**
  * What the playbook does by itself when a signal is dispatched (SPEC §2 Playbook): a lead that
- * turns hot is routed to an owner and gets a "contact now" task with a speed-to-lead timer; a
- * lead lost after being hot gets a follow-up task. Runs in the dispatcher's transaction, so each
- * happens exactly once per signal.
+ * turns hot — live, not history — is routed to an owner and gets a "contact now" task with a
+ * speed-to-lead timer; a lead that cools before anyone touched it has that clock and task closed
+ * (`cooled`); a lead lost after being hot gets a follow-up task. Runs in the dispatcher's
+ * transaction, so each happens exactly once per signal.
  */
 export async function runPlaybook(
   store: Store,
   signal: Signal,
   settings: DeskSettings,
+  facts: BatchFacts,
   now: Date,
 ): Promise<void> {
   if (signal.leadId === null) return;
@@ -32,14 +36,17 @@ export async function runPlaybook(
         at: string;
         cause: { kind: string };
       };
-      if (to === 'hot' && from !== 'hot') {
+      if (to === 'hot' && from !== 'hot' && !isHistoricalSignal(signal)) {
         const turn = {
           transitionId,
-          at: new Date(at),
           recordedAt: signal.recordedAt,
+          at: new Date(at),
           byEvent: cause.kind === 'event',
         };
         await handOver(store, signal.leadId, turn, settings, now);
+      }
+      if (from === 'hot' && to !== 'hot' && facts.temperatures.get(signal.leadId) !== 'hot') {
+        await closeCooled(store, signal.leadId, new Date(at), now);
       }
       return;
     }
@@ -59,7 +66,7 @@ async function lockLead(store: Store, leadId: string): Promise<Lead | undefined>
   return (await store.scoring.lockForScoring([leadId])).get(leadId)?.lead;
 }
 
-/** A lead's turn to hot, as the desk hears of it. */
+/** A lead's live turn to hot, as the desk hears of it. */
 interface HotTurn {
   readonly transitionId: number;
   /** When the lead turned hot: an event's time, or the instant a window opened. */
@@ -71,15 +78,12 @@ interface HotTurn {
 }
 
 /**
- * Hands a lead that just turned hot to sales: an owner, a task, a running clock.
+ * Hands a lead that just turned hot — live: hot now, within the live window — to sales: an
+ * owner, a task, a running clock.
  *
- * The clock measures the desk from when Hearth knew (docs/lead-desk.md, "Turns to hot learned
- * late"): from when an event's turn was stored — its `occurredAt` may be earlier (a retried form
- * webhook, a sync) — and from the instant itself for a turn Hearth computes on its own. A turn
- * stored more than the SLA after it happened (an import of history) is history: handed over only
- * when it is still the lead's latest transition (the lead is hot now), with the clock from when it
- * was stored; otherwise nothing is done — a contact-now task for a heat long gone would be noise,
- * and a breach blamed on a rep for time before Hearth knew.
+ * The clock measures the desk from when Hearth knew (docs/lead-desk.md, "History never creates
+ * live work"): from when an event's turn was stored — its `occurredAt` may be a little earlier (a
+ * retried form webhook) — and from the instant itself for a turn Hearth computes on its own.
  */
 async function handOver(
   store: Store,
@@ -91,10 +95,7 @@ async function handOver(
   const lead = await lockLead(store, leadId);
   // Won, lost and disqualified leads are not in the hot queue (SPEC §2 Lead status).
   if (lead?.status !== 'open') return;
-  const learnedLate =
-    turn.recordedAt.getTime() - turn.at.getTime() > settings.speedToLead.slaMinutes * MINUTE_MS;
-  if (learnedLate && (await store.scoring.transitionsOf(leadId)).at(-1)?.id !== turn.transitionId) return;
-  const startedAt = turn.byEvent || learnedLate ? turn.recordedAt : turn.at;
+  const startedAt = turn.byEvent ? turn.recordedAt : turn.at;
   const ownerId = await assignOwner(store, lead, settings, now);
   if (!settings.speedToLead.enabled) return;
   const timer = await store.desk.startTimer({
@@ -125,6 +126,18 @@ async function handOver(
   // has already touched the lead: that call stops the clock.
   const early = await store.desk.firstEventSince(leadId, settings.speedToLead.touchEvents, startedAt);
   if (early) await completeTouchedTasks(store, await store.desk.recordTouches([early]));
+}
+
+/**
+ * A lead that cooled before anyone touched it leaves the queue's *Now*: its running clock closes
+ * (`cooled`) at the instant it cooled — so a clock that ran past its deadline first still counts
+ * as a breach in the analytics, and one that cooled in time has no SLA result — and its
+ * "contact now" task closes with it.
+ */
+async function closeCooled(store: Store, leadId: string, cooledAt: Date, now: Date): Promise<void> {
+  const closed = await store.desk.closeRunning(leadId, cooledAt, 'cooled');
+  if (closed.length === 0) return;
+  await store.tasks.closeOpenOfLead(leadId, 'cooled', cooledAt, now, 'sla');
 }
 
 /** Routes the lead per the settings and returns its owner afterwards (null: the shared queue). */
@@ -160,7 +173,8 @@ async function followUpLoss(
   now: Date,
 ): Promise<void> {
   const lead = await lockLead(store, leadId);
-  if (!lead) return;
+  // Re-opened or won since (before this ran): there is no loss left to follow up.
+  if (lead?.status !== 'lost') return;
   const task = await store.tasks.create(
     {
       leadId,

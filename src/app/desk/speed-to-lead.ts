@@ -29,7 +29,11 @@ export async function completeTouchedTasks(store: Store, stopped: readonly First
     if (timer.taskId === null || timer.touchedAt === null) continue;
     const task = await store.tasks.byId(timer.taskId);
     if (task && task.doneAt === null) {
-      await store.tasks.update(task.id, { doneAt: timer.touchedAt }, timer.touchedAt);
+      await store.tasks.update(
+        task.id,
+        { doneAt: timer.touchedAt, closedReason: 'completed' },
+        timer.touchedAt,
+      );
     }
   }
 }

@@ -86,7 +86,12 @@ export async function mergeLeads(
       now,
     );
 
-    const moved = await store.leads.mergeInto(survivorId, duplicateId, now);
+    // The duplicate is merged away: its running clock and open tasks close (`merged`) and move
+    // with its history; what the person needs now follows from the survivor's own temperature
+    // (docs/accounts.md, "What a merge does to work").
+    await store.desk.closeRunning(duplicateId, now, 'merged');
+    await store.tasks.closeOpenOfLead(duplicateId, 'merged', now, now);
+    const moved = await store.leads.mergeInto(survivorId, duplicateId);
     // After the delete, so that the duplicate's email is free to fill a survivor without one.
     const fill = mergedFields(survivor, duplicate);
     const merged = (await store.leads.update(

@@ -11,6 +11,8 @@ export interface FirstTouchTimer {
   readonly elapsedMs: number | null;
   readonly breachedAt: Date | null;
   readonly closedAt: Date | null;
+  /** Why it stopped without a touch: `status lost` (…customer, disqualified), `merged`, `cooled`. */
+  readonly closedReason: string | null;
 }
 
 export type SlaState = 'running' | 'breached' | 'met' | 'late' | 'closed';

@@ -15,6 +15,7 @@ const timer = (overrides: Partial<FirstTouchTimer> = {}): FirstTouchTimer => ({
   elapsedMs: null,
   breachedAt: null,
   closedAt: null,
+  closedReason: null,
   ...overrides,
 });
 
