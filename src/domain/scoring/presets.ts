@@ -40,6 +40,19 @@ const emailReplyRule: InterestRule = {
   cap: { max: 1, per: 'day' },
 };
 
+// A reply the rep saw and logged ("Log email → Replied" in the web app): the same conversation as
+// an `email_reply` event from a mail integration, worth the same. A team whose integration sends
+// `email_reply` too should not also log replies by hand: each rule has its own daily cap.
+const loggedReplyRule: InterestRule = {
+  id: 'email_sent_replied',
+  group: 'intent',
+  type: 'email_sent',
+  description: 'A logged email the lead replied to +10, as email_reply (Hearth).',
+  where: { outcome: { equals: 'replied' } },
+  points: 10,
+  cap: { max: 1, per: 'day' },
+};
+
 const emailUnsubscribeRule: InterestRule = {
   id: 'email_unsubscribe',
   group: 'negative',
@@ -233,6 +246,16 @@ export const b2bModel: ScoringModel = {
       points: 20,
       cap: { max: 1, per: 'day' },
     },
+    loggedReplyRule,
+    {
+      id: 'meeting_held',
+      group: 'intent',
+      type: 'meeting',
+      description: 'A logged meeting that was held +20, as an interested call (Hearth).',
+      where: { outcome: { equals: 'held' } },
+      points: 20,
+      cap: { max: 1, per: 'day' },
+    },
     emailUnsubscribeRule,
     hardBounceRule,
     {
@@ -299,6 +322,13 @@ export const b2bModel: ScoringModel = {
             withinDays: 90,
           },
         },
+      },
+      {
+        id: 'need_meeting_held',
+        description: 'Met with us (a logged meeting, held) in the last 90 days.',
+        criterion: 'need',
+        value: 'yes',
+        when: { event: { type: 'meeting', where: { outcome: { equals: 'held' } }, withinDays: 90 } },
       },
       {
         id: 'budget_answer_yes',
@@ -495,6 +525,7 @@ export const ecommerceModel: ScoringModel = {
       cap: { max: 1, per: 'day' },
     },
     emailReplyRule,
+    loggedReplyRule,
     emailUnsubscribeRule,
     hardBounceRule,
     {
