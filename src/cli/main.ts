@@ -76,7 +76,7 @@ export function buildProgram(io: Io): Command {
     .option('--min-probability <p>', 'only leads whose conversion probability is at least p (0–1)')
     .option(
       '--sort <field>',
-      'createdAt, updatedAt, lastActivityAt, name, email, company, probability; "-" for descending',
+      'createdAt, updatedAt, lastActivityAt, name, email, company, fit, temperature, probability; "-" for descending; or -interest (current interest, highest first)',
       '-createdAt',
     )
     .option('--limit <n>', 'how many', '50')

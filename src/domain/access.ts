@@ -41,7 +41,8 @@ export type Permission =
   | 'stats:read'
   | 'prediction:read'
   | 'prediction:train'
-  | 'session:read';
+  | 'session:read'
+  | 'views:manage';
 
 const POLICY: Record<Permission, readonly KeyRole[]> = {
   'leads:write': ['admin', 'manager', 'rep', 'ingest'],
@@ -84,6 +85,8 @@ const POLICY: Record<Permission, readonly KeyRole[]> = {
   'prediction:train': ['admin', 'manager'],
   // Who am I: any signed-in person or key of a person.
   'session:read': ['admin', 'manager', 'rep'],
+  // Saved views of the leads table: each person's own, whatever their role.
+  'views:manage': ['admin', 'manager', 'rep'],
 };
 
 export function isAllowed(principal: Principal, permission: Permission): boolean {

@@ -25,6 +25,7 @@ import { outcomeSettingsRoutes } from './routes/outcome-settings-routes.js';
 import { predictionRoutes } from './routes/prediction-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { statsRoutes } from './routes/stats-routes.js';
+import { viewRoutes } from './routes/view-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
 import { EventView, ExplanationView, LeadView, TransitionView } from './schemas.js';
 import { type LazySerializers, lazySerializers } from './serializers.js';
@@ -189,6 +190,7 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions): Pr
     predictionRoutes,
     noteRoutes,
     outcomeSettingsRoutes,
+    viewRoutes,
   ]) {
     await app.register(routes(ctx), { prefix: '/api/v1' });
   }

@@ -11,6 +11,8 @@ export const LEAD_SORT_FIELDS = [
   'name',
   'email',
   'company',
+  'fit',
+  'temperature',
   'probability',
 ] as const;
 export type LeadSortField = (typeof LEAD_SORT_FIELDS)[number];
@@ -39,6 +41,11 @@ export interface LeadQuery {
 }
 
 export type InterestKeyGroup = 'engagement' | 'intent';
+/** Where a scan of one interest key index stopped: the key and id of the last row read. */
+export interface InterestKeyPosition {
+  readonly key: number;
+  readonly id: string;
+}
 /** The filters of a lead query without its ordering. */
 export type LeadFilter = Omit<LeadQuery, 'sort' | 'direction' | 'limit' | 'after'>;
 
@@ -108,16 +115,20 @@ export interface LeadStore {
   batchAfter(afterId: string | null, limit: number): Promise<Lead[]>;
   /**
    * One page of the leads with points in a positive interest group, by that group's stored sort
-   * key, highest first (an index scan on `interest_key_<group>`). See app/scoring/interest-ranking.
+   * key, highest first, ties by id (an index scan on `interest_key_<group>`), continuing after
+   * `after` (the key and id of the previous page's last row). See app/scoring/interest-ranking.
    */
   byInterestKey(
     group: InterestKeyGroup,
     filter: LeadFilter,
-    offset: number,
+    after: InterestKeyPosition | null,
     limit: number,
   ): Promise<{ lead: Lead; key: number }[]>;
-  /** Leads with no points in any positive group (interest 0), in id order. */
-  withoutInterestKeys(filter: LeadFilter, limit: number): Promise<Lead[]>;
+  /**
+   * Leads with no points in any positive group (interest 0), in descending id order (the ties of a
+   * descending sort), continuing below `beforeId`.
+   */
+  withoutInterestKeys(filter: LeadFilter, beforeId: string | null, limit: number): Promise<Lead[]>;
   count(): Promise<number>;
   /** The email of each of these leads that has one. */
   emailsOf(ids: readonly string[]): Promise<Map<string, string>>;
@@ -191,11 +202,28 @@ const SORT_EXPRESSIONS: Record<LeadSortField, RawBuilder<unknown>> = {
   name: sql`coalesce(leads.name, '')`,
   email: sql`coalesce(leads.email, '')`,
   company: sql`coalesce(leads.company, '')`,
+  // Leads never scored have no fit; they sort below fit 0.
+  fit: sql`coalesce(leads.fit, -1)`,
+  // The thermometer's order, not the alphabet's. Closed leads sort below cold: the table shows their
+  // status instead of a live temperature (a customer is warm only as a returning customer).
+  temperature: sql`case when leads.status <> 'open' then 0
+    else case leads.temperature when 'cold' then 1 when 'cool' then 2 when 'warm' then 3 when 'hot' then 4 end
+  end`,
   // Leads without a probability (none trained yet, or closed) sort below every probability.
   probability: sql`coalesce(leads.probability, -1)`,
 };
-const TIME_SORTS: ReadonlySet<LeadSortField> = new Set(['createdAt', 'updatedAt', 'lastActivityAt']);
-const NUMBER_SORTS: ReadonlySet<LeadSortField> = new Set(['probability']);
+// How a cursor's value (the expression rendered as text) is read back in the comparison.
+const CURSOR_TYPES: Record<LeadSortField, RawBuilder<unknown>> = {
+  createdAt: sql`timestamptz`,
+  updatedAt: sql`timestamptz`,
+  lastActivityAt: sql`timestamptz`,
+  name: sql`text`,
+  email: sql`text`,
+  company: sql`text`,
+  fit: sql`numeric`,
+  temperature: sql`int4`,
+  probability: sql`float8`,
+};
 
 /** Turns free text into a prefix query: `ann acm` matches "Ann Lee, Acme". */
 function prefixQuery(text: string): string | null {
@@ -333,11 +361,7 @@ export function leadStore(db: Db): LeadStore {
       let q = applyFilters(db.selectFrom('leads').selectAll(), filter);
       if (filter.after) {
         // PostgreSQL renders a float8 exactly (shortest round-trip text): the cursor loses nothing.
-        const value = TIME_SORTS.has(filter.sort)
-          ? sql`${filter.after.value}::timestamptz`
-          : NUMBER_SORTS.has(filter.sort)
-            ? sql`${filter.after.value}::float8`
-            : sql`${filter.after.value}::text`;
+        const value = sql`cast(${filter.after.value} as ${CURSOR_TYPES[filter.sort]})`;
         q = q.where(
           sql<boolean>`(${sortExpression}, leads.id) ${comparator} (${value}, ${filter.after.id}::uuid)`,
         );
@@ -415,26 +439,29 @@ export function leadStore(db: Db): LeadStore {
         ) as v
         where leads.id = v.id`.execute(db);
     },
-    byInterestKey: async (group, filter, offset, limit) => {
+    byInterestKey: async (group, filter, after, limit) => {
       const column = group === 'engagement' ? 'interest_key_engagement' : 'interest_key_intent';
-      const rows = await applyFilters(db.selectFrom('leads').selectAll(), filter)
-        .where(column, 'is not', null)
-        .orderBy(column, 'desc')
+      let q = applyFilters(db.selectFrom('leads').selectAll(), filter).where(column, 'is not', null);
+      // `key <= k` bounds the index range; the rest only sorts out the rows tied at k.
+      if (after)
+        q = q
+          .where(column, '<=', after.key)
+          .where((eb) => eb.or([eb(column, '<', after.key), eb('id', '>', after.id)]));
+      // `nulls last` as in the index: a bare `desc` means nulls first, an order the index lacks.
+      const rows = await q
+        .orderBy(sql`${sql.ref(column)} desc nulls last`)
         .orderBy('id')
-        .offset(offset)
         .limit(limit)
         .execute();
       return rows.map((row) => ({ lead: toLead(row), key: row[column] as number }));
     },
-    withoutInterestKeys: async (filter, limit) =>
-      (
-        await applyFilters(db.selectFrom('leads').selectAll(), filter)
-          .where('interest_key_engagement', 'is', null)
-          .where('interest_key_intent', 'is', null)
-          .orderBy('id')
-          .limit(limit)
-          .execute()
-      ).map(toLead),
+    withoutInterestKeys: async (filter, beforeId, limit) => {
+      let q = applyFilters(db.selectFrom('leads').selectAll(), filter)
+        .where('interest_key_engagement', 'is', null)
+        .where('interest_key_intent', 'is', null);
+      if (beforeId !== null) q = q.where('id', '<', beforeId);
+      return (await q.orderBy('id', 'desc').limit(limit).execute()).map(toLead);
+    },
     batchAfter: async (afterId, limit) => {
       let q = db.selectFrom('leads').selectAll().orderBy('id').limit(limit);
       if (afterId !== null) q = q.where('id', '>', afterId);

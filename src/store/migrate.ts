@@ -16,6 +16,7 @@ import * as leadsTemperatureCreated from './migrations/0012_leads_temperature_cr
 import * as firstTouchTimersLead from './migrations/0013_first_touch_timers_lead.js';
 import * as deskWorkday from './migrations/0014_desk_workday.js';
 import * as workFollowsTheLead from './migrations/0015_work_follows_the_lead.js';
+import * as leadsSortFitTemperature from './migrations/0017_leads_sort_fit_temperature.js';
 import type { Database } from './schema.js';
 
 // Listed in code rather than read from a folder so that the built package and the sources agree
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0013_first_touch_timers_lead': firstTouchTimersLead,
   '0014_desk_workday': deskWorkday,
   '0015_work_follows_the_lead': workFollowsTheLead,
+  '0017_leads_sort_fit_temperature': leadsSortFitTemperature,
 };
 
 /**

@@ -10,6 +10,7 @@ import { type LeadRecordStore, leadRecordStore } from './lead-records.js';
 import { type LeadStore, leadStore } from './leads.js';
 import { type ModelStore, modelStore } from './models.js';
 import { type PredictionStore, predictionStore } from './prediction.js';
+import { type SavedViewStore, savedViewStore } from './saved-views.js';
 import type { Database } from './schema.js';
 import { type ScoringStore, scoringStore } from './scoring.js';
 import { type SessionStore, sessionStore } from './sessions.js';
@@ -50,6 +51,7 @@ export interface Store {
   readonly stats: StatsStore;
   readonly backtest: BacktestStore;
   readonly prediction: PredictionStore;
+  readonly savedViews: SavedViewStore;
   /**
    * Runs `work` in a transaction (or in the current one when already inside). A transaction the
    * database aborted for a deadlock or a serialization conflict is run again, up to 3 times: `work`
@@ -90,6 +92,7 @@ export function createStore(db: Kysely<Database> | Transaction<Database>): Store
     stats: statsStore(db),
     backtest: backtestStore(db),
     prediction: predictionStore(db),
+    savedViews: savedViewStore(db),
     transaction: async (work) => {
       if (db.isTransaction) return work(store);
       for (let attempt = 1; ; attempt++) {

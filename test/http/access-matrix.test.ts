@@ -40,6 +40,7 @@ const EXPECTED: Readonly<Record<string, readonly KeyRole[]>> = {
   'queue:read': ['admin', 'manager', 'rep'],
   'accounts:read': ['admin', 'manager', 'rep'],
   'session:read': ['admin', 'manager', 'rep'],
+  'views:manage': ['admin', 'manager', 'rep'],
   'leads:delete': ['admin', 'manager'],
   'leads:merge': ['admin', 'manager'],
   'model:read': ['admin', 'manager'],

@@ -1,5 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { LEAD_STATUSES } from '../../domain/lead.js';
+import { TEMPERATURES } from '../../domain/scoring/model.js';
+import { LEAD_SORT_FIELDS } from '../../store/leads.js';
 
 // Limits keep one row from bloating every page and index; they are generous for real data
 // (RFC 5321 caps an address at 254 characters).
@@ -60,3 +62,59 @@ export type LeadInput = Static<typeof LeadInput>;
 /** `PATCH /api/v1/leads/{id}`: only what is present changes; null clears a field. */
 export const LeadPatch = Type.Object(optional(leadFieldsProperties), { additionalProperties: false });
 export type LeadPatch = Static<typeof LeadPatch>;
+
+/**
+ * What the leads table sorts on (`sort` of `GET /api/v1/leads`): a stored column, or `interest`,
+ * current interest ranked from its two index keys (app/scoring/interest-ranking.ts), highest first
+ * only — the lowest interest is the 0 of every lead without points, which no index orders.
+ */
+export const LEAD_LIST_SORTS = [...LEAD_SORT_FIELDS.flatMap((f) => [f, `-${f}`]), '-interest'] as const;
+export type LeadListSort = (typeof LEAD_LIST_SORTS)[number];
+export const DEFAULT_LEAD_SORT: LeadListSort = '-createdAt';
+
+/** The filters of the leads table: the list query's and a saved view's. */
+export const leadListFilterProperties = {
+  status: Type.Optional(Type.Enum(LEAD_STATUSES)),
+  owner: Type.Optional(
+    Type.Union([Type.String({ format: 'uuid' }), Type.Literal('none')], {
+      description: 'A user id, or `none` for unassigned leads.',
+    }),
+  ),
+  source: Type.Optional(Type.String({ maxLength: 100 })),
+  temperature: Type.Optional(
+    Type.Enum(TEMPERATURES, {
+      description:
+        'Stored temperature, exact as of the last write to the lead; the sweeper will keep it exact between writes.',
+    }),
+  ),
+  minProbability: Type.Optional(
+    Type.Number({
+      minimum: 0,
+      maximum: 1,
+      description: 'Only leads whose conversion probability (docs/prediction.md) is at least this.',
+    }),
+  ),
+  q: Type.Optional(
+    Type.String({
+      maxLength: 200,
+      description: 'Words matched against name, email, company, title, phone.',
+    }),
+  ),
+};
+
+/** `GET /api/v1/leads`. */
+export const LeadListQuery = Type.Object(
+  {
+    ...leadListFilterProperties,
+    sort: Type.Optional(
+      Type.Enum(LEAD_LIST_SORTS, {
+        description:
+          'A field, `-` in front for descending. Default `-createdAt`. `temperature` orders hot > warm > cool > cold, closed leads (customer, lost, disqualified) below cold; `-interest` is current interest, highest first (descending only).',
+      }),
+    ),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+    cursor: Type.Optional(Type.String({ maxLength: 1000 })),
+  },
+  { additionalProperties: false },
+);
+export type LeadListQuery = Static<typeof LeadListQuery>;

@@ -8,12 +8,13 @@ import {
   type LeadFields,
   normaliseEmail,
 } from '../../domain/lead.js';
-import type { LeadPage, LeadQuery } from '../../store/leads.js';
+import type { LeadFilter, LeadSortField } from '../../store/leads.js';
 import type { Store } from '../../store/store.js';
 import type { AppContext } from '../context.js';
 import { leadCreated, recordStatusChange } from '../desk/lead-changes.js';
-import { rescoreAfterEdit, rescoreCreated } from '../scoring/scoring-service.js';
-import type { LeadInput, LeadPatch } from './lead-schemas.js';
+import { rankByInterest } from '../scoring/interest-ranking.js';
+import { rescoreAfterEdit, rescoreCreated, type ScoredLead, withScores } from '../scoring/scoring-service.js';
+import type { LeadInput, LeadListSort, LeadPatch } from './lead-schemas.js';
 
 export interface UpsertResult {
   readonly lead: Lead;
@@ -253,13 +254,92 @@ export async function applyLeadFields(
   return updated;
 }
 
+/**
+ * A position in a sorted list of leads: the sort it belongs to, the sort value and id of the last
+ * lead listed, and for the interest ranking the instant it is computed at (every page of one
+ * scroll ranks at the first page's instant, so that decay between requests moves no lead across
+ * a page boundary).
+ */
+export interface LeadListCursor {
+  readonly sort: LeadListSort;
+  readonly value: string | null;
+  readonly id: string;
+  readonly asOf?: string;
+}
+
+export interface LeadListRequest {
+  readonly filter: Omit<LeadFilter, 'visibleTo'>;
+  readonly sort: LeadListSort;
+  readonly limit: number;
+  readonly after?: LeadListCursor;
+}
+
+export interface ScoredLeadPage {
+  readonly leads: ScoredLead[];
+  readonly next: LeadListCursor | null;
+}
+
+/**
+ * One page of the leads the actor may see, filtered and sorted, each with its scores: stored
+ * columns through their indexes (store/leads.ts), current interest through the index-ordered
+ * ranking (app/scoring/interest-ranking.ts). Scores are read at the request's instant, or for the
+ * interest ranking at the ranking's.
+ */
 export async function listLeads(
   ctx: AppContext,
   actor: Principal,
-  query: Omit<LeadQuery, 'visibleTo'>,
-): Promise<LeadPage> {
+  request: LeadListRequest,
+): Promise<ScoredLeadPage> {
+  const { filter, sort, limit, after } = request;
+  if (after !== undefined && after.sort !== sort) {
+    throw HearthError.invalid([
+      { path: 'cursor', message: `belongs to the sort ${after.sort}, not ${sort}` },
+    ]);
+  }
+  if (sort === '-interest') return listByInterest(ctx, actor, filter, limit, after);
   const scope = visibleTo(actor);
-  return ctx.store.leads.list(scope === undefined ? query : { ...query, visibleTo: scope });
+  const field = sort.replace(/^-/, '') as LeadSortField;
+  const page = await ctx.store.leads.list({
+    ...filter,
+    ...(scope === undefined ? {} : { visibleTo: scope }),
+    sort: field,
+    direction: sort.startsWith('-') ? 'desc' : 'asc',
+    limit,
+    ...(after === undefined ? {} : { after: { value: after.value, id: after.id } }),
+  });
+  return {
+    leads: await withScores(ctx.store, page.leads, ctx.clock()),
+    next: page.next && { sort, ...page.next },
+  };
+}
+
+async function listByInterest(
+  ctx: AppContext,
+  actor: Principal,
+  filter: LeadFilter,
+  limit: number,
+  after: LeadListCursor | undefined,
+): Promise<ScoredLeadPage> {
+  const asOf = after?.asOf === undefined ? ctx.clock() : new Date(after.asOf);
+  const interest = after === undefined ? undefined : Number(after.value);
+  if (
+    after !== undefined &&
+    (Number.isNaN(asOf.getTime()) || interest === undefined || !Number.isFinite(interest))
+  ) {
+    throw HearthError.invalid([{ path: 'cursor', message: 'is not a position in the interest ranking' }]);
+  }
+  const ranking = await rankByInterest(ctx, actor, filter, limit, {
+    asOf,
+    ...(after !== undefined && interest !== undefined ? { after: { interest, id: after.id } } : {}),
+  });
+  const last = ranking.leads.at(-1);
+  return {
+    leads: ranking.leads,
+    next:
+      ranking.more && last
+        ? { sort: '-interest', value: String(last.interest), id: last.id, asOf: asOf.toISOString() }
+        : null,
+  };
 }
 
 /** Erases a lead and everything about it (SPEC §6); the audit log keeps only its id. */

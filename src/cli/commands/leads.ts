@@ -2,15 +2,15 @@ import { writeFile } from 'node:fs/promises';
 import Table from 'cli-table3';
 import { nextBestActionsOf } from '../../app/desk/next-best-actions.js';
 import { exportLeadData } from '../../app/leads/lead-export.js';
+import { LEAD_LIST_SORTS, type LeadListSort } from '../../app/leads/lead-schemas.js';
 import { findLead, listLeads } from '../../app/leads/lead-service.js';
 import { leadPrediction } from '../../app/prediction/prediction-service.js';
 import { explainLead } from '../../app/scoring/lead-scoring.js';
-import { withScores } from '../../app/scoring/scoring-service.js';
 import type { NextBestAction } from '../../domain/desk/playbook.js';
 import { HearthError } from '../../domain/errors.js';
 import { LEAD_STATUSES, type Lead, type LeadStatus } from '../../domain/lead.js';
 import type { Explanation, Temperature } from '../../domain/scoring/index.js';
-import { LEAD_SORT_FIELDS, type LeadSortField } from '../../store/leads.js';
+import { LEAD_SORT_FIELDS } from '../../store/leads.js';
 import { type Io, line, OPERATOR, withApp } from '../runtime.js';
 import { describePrediction } from './predict.js';
 
@@ -34,11 +34,10 @@ function parseListOptions(options: LeadsOptions) {
   if (options.status !== undefined && !(LEAD_STATUSES as readonly string[]).includes(options.status)) {
     problems.push({ path: '--status', message: `must be one of ${LEAD_STATUSES.join(', ')}` });
   }
-  const sort = options.sort.replace(/^-/, '');
-  if (!(LEAD_SORT_FIELDS as readonly string[]).includes(sort)) {
+  if (!(LEAD_LIST_SORTS as readonly string[]).includes(options.sort)) {
     problems.push({
       path: '--sort',
-      message: `must be one of ${LEAD_SORT_FIELDS.join(', ')} (prefix - for descending)`,
+      message: `must be one of ${LEAD_SORT_FIELDS.join(', ')} (prefix - for descending) or -interest`,
     });
   }
   const limit = Number(options.limit);
@@ -52,28 +51,27 @@ function parseListOptions(options: LeadsOptions) {
   if (problems.length > 0) throw HearthError.invalid(problems);
   return {
     ...(minProbability !== undefined ? { minProbability } : {}),
-    sort: sort as LeadSortField,
-    direction: options.sort.startsWith('-') ? ('desc' as const) : ('asc' as const),
+    sort: options.sort as LeadListSort,
     limit,
   };
 }
 
 /** `hearth leads`: a table (or JSON) of leads with filters. */
 export async function leadsCommand(io: Io, options: LeadsOptions): Promise<void> {
-  const { sort, direction, limit, ...thresholds } = parseListOptions(options);
+  const { sort, limit, ...thresholds } = parseListOptions(options);
   await withApp(io, async (app) => {
-    const listed = await listLeads(app.ctx, OPERATOR, {
-      ...(options.status !== undefined ? { status: options.status as LeadStatus } : {}),
-      ...(options.owner !== undefined ? { ownerId: options.owner === 'none' ? null : options.owner } : {}),
-      ...(options.source !== undefined ? { source: options.source } : {}),
-      ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
-      ...(options.search !== undefined ? { text: options.search } : {}),
-      ...thresholds,
+    const page = await listLeads(app.ctx, OPERATOR, {
+      filter: {
+        ...(options.status !== undefined ? { status: options.status as LeadStatus } : {}),
+        ...(options.owner !== undefined ? { ownerId: options.owner === 'none' ? null : options.owner } : {}),
+        ...(options.source !== undefined ? { source: options.source } : {}),
+        ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
+        ...(options.search !== undefined ? { text: options.search } : {}),
+        ...thresholds,
+      },
       sort,
-      direction,
       limit,
     });
-    const page = { ...listed, leads: await withScores(app.ctx.store, listed.leads, app.ctx.clock()) };
     if (options.json) {
       line(io.out, JSON.stringify(page.leads, null, 2));
       return;

@@ -11,8 +11,21 @@ import {
   MAX_BULK_LEADS,
 } from '../../app/leads/lead-bulk.js';
 import { exportLeadData } from '../../app/leads/lead-export.js';
-import { LeadInput, LeadPatch } from '../../app/leads/lead-schemas.js';
-import { eraseLead, getLead, listLeads, updateLead, upsertLead } from '../../app/leads/lead-service.js';
+import {
+  DEFAULT_LEAD_SORT,
+  LeadInput,
+  LeadListQuery,
+  type LeadListSort,
+  LeadPatch,
+} from '../../app/leads/lead-schemas.js';
+import {
+  eraseLead,
+  getLead,
+  type LeadListCursor,
+  listLeads,
+  updateLead,
+  upsertLead,
+} from '../../app/leads/lead-service.js';
 import {
   explainLead,
   leadInterestSeries,
@@ -21,53 +34,12 @@ import {
   setQualification,
 } from '../../app/scoring/lead-scoring.js';
 import { withScores } from '../../app/scoring/scoring-service.js';
-import { LEAD_STATUSES, type Lead } from '../../domain/lead.js';
-import { TEMPERATURES } from '../../domain/scoring/model.js';
-import { LEAD_SORT_FIELDS, type LeadCursor, type LeadSortField } from '../../store/leads.js';
+import type { Lead } from '../../domain/lead.js';
 import { principalOf } from '../auth.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { ErrorBody } from '../error-mapping.js';
 import { DateTime, IdParams, LeadPageView, NextBestActionView, NullableDateTime } from '../schemas.js';
 import { onBody } from '../validation.js';
-
-const SORTS = LEAD_SORT_FIELDS.flatMap((f) => [f, `-${f}`]);
-
-const ListQuery = Type.Object(
-  {
-    status: Type.Optional(Type.Enum(LEAD_STATUSES)),
-    owner: Type.Optional(
-      Type.Union([Type.String({ format: 'uuid' }), Type.Literal('none')], {
-        description: 'A user id, or `none` for unassigned leads.',
-      }),
-    ),
-    source: Type.Optional(Type.String({ maxLength: 100 })),
-    temperature: Type.Optional(
-      Type.Enum(TEMPERATURES, {
-        description:
-          'Stored temperature, exact as of the last write to the lead; the sweeper will keep it exact between writes.',
-      }),
-    ),
-    minProbability: Type.Optional(
-      Type.Number({
-        minimum: 0,
-        maximum: 1,
-        description: 'Only leads whose conversion probability (docs/prediction.md) is at least this.',
-      }),
-    ),
-    q: Type.Optional(
-      Type.String({
-        maxLength: 200,
-        description: 'Words matched against name, email, company, title, phone.',
-      }),
-    ),
-    sort: Type.Optional(
-      Type.Enum(SORTS, { description: 'A field, `-` in front for descending. Default `-createdAt`.' }),
-    ),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-    cursor: Type.Optional(Type.String({ maxLength: 1000 })),
-  },
-  { additionalProperties: false },
-);
 
 const StoredRows = Type.Array(Type.Record(Type.String(), Type.Unknown()));
 const LeadDataExportView = Type.Object({
@@ -88,12 +60,23 @@ const LeadDataExportView = Type.Object({
   audit: StoredRows,
 });
 
-const isLeadCursor = (v: unknown): v is LeadCursor =>
-  typeof v === 'object' &&
-  v !== null &&
-  typeof (v as LeadCursor).id === 'string' &&
-  /^[0-9a-f-]{36}$/.test((v as LeadCursor).id) &&
-  (typeof (v as LeadCursor).value === 'string' || (v as LeadCursor).value === null);
+// A cursor continues the sort it came from; the interest ranking's also carries its instant.
+const isLeadCursorOf =
+  (sort: LeadListSort) =>
+  (v: unknown): v is LeadListCursor => {
+    const c = v as LeadListCursor;
+    return (
+      typeof v === 'object' &&
+      v !== null &&
+      c.sort === sort &&
+      typeof c.id === 'string' &&
+      /^[0-9a-f-]{36}$/.test(c.id) &&
+      (typeof c.value === 'string' || c.value === null) &&
+      (sort === '-interest'
+        ? typeof c.asOf === 'string' && !Number.isNaN(Date.parse(c.asOf)) && Number.isFinite(Number(c.value))
+        : c.asOf === undefined)
+    );
+  };
 
 const isEventPosition = (v: unknown): v is { occurredAt: string; id: number } =>
   typeof v === 'object' &&
@@ -161,30 +144,27 @@ export function leadRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['leads'],
           summary: 'List leads with filters, sorting and cursor pagination',
-          querystring: ListQuery,
+          querystring: LeadListQuery,
           response: { 200: LeadPageView, ...errors },
         },
       },
       async (request) => {
         const query = request.query;
-        const sortParam = query.sort ?? '-createdAt';
-        const sort = sortParam.replace(/^-/, '') as LeadSortField;
+        const sort = query.sort ?? DEFAULT_LEAD_SORT;
         const page = await listLeads(ctx, principalOf(request), {
-          ...(query.status !== undefined ? { status: query.status } : {}),
-          ...(query.owner !== undefined ? { ownerId: query.owner === 'none' ? null : query.owner } : {}),
-          ...(query.source !== undefined ? { source: query.source } : {}),
-          ...(query.temperature !== undefined ? { temperature: query.temperature } : {}),
-          ...(query.q !== undefined ? { text: query.q } : {}),
-          ...(query.minProbability !== undefined ? { minProbability: query.minProbability } : {}),
+          filter: {
+            ...(query.status !== undefined ? { status: query.status } : {}),
+            ...(query.owner !== undefined ? { ownerId: query.owner === 'none' ? null : query.owner } : {}),
+            ...(query.source !== undefined ? { source: query.source } : {}),
+            ...(query.temperature !== undefined ? { temperature: query.temperature } : {}),
+            ...(query.q !== undefined ? { text: query.q } : {}),
+            ...(query.minProbability !== undefined ? { minProbability: query.minProbability } : {}),
+          },
           sort,
-          direction: sortParam.startsWith('-') ? 'desc' : 'asc',
           limit: query.limit ?? 50,
-          ...(query.cursor !== undefined ? { after: decodeCursor(query.cursor, isLeadCursor) } : {}),
+          ...(query.cursor !== undefined ? { after: decodeCursor(query.cursor, isLeadCursorOf(sort)) } : {}),
         });
-        return {
-          data: await withScores(ctx.store, page.leads, ctx.clock()),
-          nextCursor: page.next && encodeCursor(page.next),
-        };
+        return { data: page.leads, nextCursor: page.next && encodeCursor(page.next) };
       },
     );
 
