@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,13 +9,33 @@ const entry = new URL('../../src/cli/entry.ts', import.meta.url).pathname;
 export interface RunningServer {
   readonly url: string;
   readonly adminKey: string;
+  /** The one-time "create the owner account" link the banner printed (empty after the demo's users). */
+  readonly setupUrl: string;
   /** Calls the API with the admin key; throws on an error answer. */
   api<T>(method: string, path: string, body?: unknown): Promise<T>;
   stop(): Promise<void>;
 }
 
-export async function startServer(): Promise<RunningServer> {
+/** `hearth …` run to its end before the server starts; its standard output. */
+function hearth(args: string[], env: NodeJS.ProcessEnv): string {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', entry, ...args], { env, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`hearth ${args.join(' ')} exited with ${run.status}: ${run.stderr}`);
+  return run.stdout;
+}
+
+/**
+ * `demoLeads` loads `hearth demo --leads N` into the data directory first (the demo refuses a
+ * running server) and makes the admin key with `hearth keys create`: with users in it, the server
+ * prints no first key.
+ */
+export async function startServer(options: { demoLeads?: number } = {}): Promise<RunningServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hearth-e2e-'));
+  let demoKey: string | undefined;
+  if (options.demoLeads !== undefined) {
+    const env = { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', HEARTH_DATA_DIR: dataDir };
+    hearth(['demo', '--leads', String(options.demoLeads)], env);
+    demoKey = hearth(['keys', 'create', '--role', 'admin', '--name', 'e2e'], env).trim();
+  }
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry, 'serve'], {
     env: {
       PATH: process.env.PATH ?? '',
@@ -38,16 +58,22 @@ export async function startServer(): Promise<RunningServer> {
   child.stdout?.on('data', (chunk: Buffer) => appendFileSync(logFile, chunk));
   child.stderr?.on('data', (chunk: Buffer) => appendFileSync(logFile, chunk));
   child.on('exit', (code, signal) => appendFileSync(logFile, `\n[hearth serve exited: ${code ?? signal}]\n`));
-  const { url, adminKey } = await new Promise<{ url: string; adminKey: string }>((resolve, reject) => {
-    child.stderr?.on('data', (chunk: Buffer) => {
-      banner += chunk.toString();
-      const match = /running on (http:\/\/localhost:\d+)/.exec(banner);
-      const key = /\n\s+(hth_[A-Za-z0-9_-]+)\n/.exec(banner)?.[1];
-      // The docs line is the banner's last: by then the key block has been printed.
-      if (match?.[1] && key && /API docs: .*\n/.test(banner)) resolve({ url: match[1], adminKey: key });
-    });
-    child.on('exit', (code) => reject(new Error(`hearth serve exited with ${code}: ${banner}`)));
-  });
+  const { url, adminKey, setupUrl } = await new Promise<{ url: string; adminKey: string; setupUrl: string }>(
+    (resolve, reject) => {
+      child.stderr?.on('data', (chunk: Buffer) => {
+        banner += chunk.toString();
+        const match = /running on (http:\/\/localhost:\d+)/.exec(banner);
+        const key = demoKey ?? /\n\s+(hth_[A-Za-z0-9_-]+)\n/.exec(banner)?.[1];
+        const setup = /\n\s+(http:\/\/\S+\/setup\?token=\S+)\n/.exec(banner)?.[1];
+        // The docs line is the banner's last: by then the key and setup blocks have been printed.
+        // With the demo's users there is no setup link.
+        if (match?.[1] && key && (setup || demoKey) && /API docs: .*\n/.test(banner)) {
+          resolve({ url: match[1], adminKey: key, setupUrl: setup ?? '' });
+        }
+      });
+      child.on('exit', (code) => reject(new Error(`hearth serve exited with ${code}: ${banner}`)));
+    },
+  );
 
   async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${url}/api/v1${path}`, {
@@ -67,6 +93,7 @@ export async function startServer(): Promise<RunningServer> {
   return {
     url,
     adminKey,
+    setupUrl,
     api,
     stop: () =>
       new Promise<void>((resolve) => {

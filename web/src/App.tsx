@@ -9,6 +9,7 @@ import { LeadsPage } from './pages/LeadsPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { QueuePage } from './pages/QueuePage';
 import { SettingsPage } from './pages/SettingsPage';
+import { SetupPage } from './pages/SetupPage';
 import { SignInPage } from './pages/SignInPage';
 
 // Managers' pages load on first visit: the charts (Recharts) and the diff stay out of the bundle
@@ -17,7 +18,7 @@ const DashboardPage = lazy(() => import('./pages/DashboardPage').then((m) => ({ 
 const ModelPage = lazy(() => import('./pages/ModelPage').then((m) => ({ default: m.ModelPage })));
 const pageLoader = <Loader aria-label="Loading the page" />;
 
-/** Signed out: only the sign-in page. Signed in: the app, with the hot queue as home. */
+/** Signed out: the sign-in page (and the one-time setup page). Signed in: the app, with the hot queue as home. */
 export function App() {
   const session = useSessionQuery();
   if (session.isPending) {
@@ -32,6 +33,7 @@ export function App() {
     return (
       <Routes>
         <Route path="/sign-in" element={<SignInPage />} />
+        <Route path="/setup" element={<SetupPage />} />
         <Route path="*" element={<Navigate to="/sign-in" replace />} />
       </Routes>
     );
@@ -61,6 +63,8 @@ export function App() {
           />
           <Route path="settings" element={<SettingsPage />} />
           <Route path="sign-in" element={<Navigate to="/" replace />} />
+          {/* The owner account was just made (or someone signed in opened an old setup link). */}
+          <Route path="setup" element={<Navigate to="/" replace />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

@@ -3,7 +3,7 @@ import { createContext, type ReactNode, useContext } from 'react';
 import { ApiError, api, setCsrfToken } from '../api/client';
 import type { Role, Session } from '../api/types';
 
-const SESSION_KEY = ['session'] as const;
+export const SESSION_KEY = ['session'] as const;
 
 /** The signed-in session, or null; the CSRF token is handed to the API client as it arrives. */
 async function loadSession(): Promise<Session | null> {

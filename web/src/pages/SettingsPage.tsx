@@ -1,55 +1,8 @@
-import { Alert, Badge, Loader, Stack, Table, Tabs, Text, Title } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
-import { format } from 'date-fns';
-import { api } from '../api/client';
-import type { User } from '../api/types';
+import { Alert, Stack, Tabs, Title } from '@mantine/core';
 import { canManageSettings, useSession } from '../auth/session';
-import { ErrorNotice } from '../components/ErrorNotice';
-import { ScrollBox } from '../components/ScrollBox';
 import { DeskTab, PlaybookTab } from './SettingsDesk';
 import { AutomationsTab, KeysTab, WebhooksTab } from './SettingsIntegrations';
-
-function UsersTab() {
-  const users = useQuery({ queryKey: ['users'], queryFn: () => api<{ data: User[] }>('GET', '/users') });
-  if (users.isPending) return <Loader aria-label="Loading users" />;
-  if (users.isError) return <ErrorNotice error={users.error} />;
-  return (
-    <Stack>
-      <Text size="sm">
-        Add people with <code>hearth users add --email E --name N --role admin|manager|rep</code> or{' '}
-        <code>POST /api/v1/users</code>.
-      </Text>
-      <ScrollBox label="Users table" minWidth={520}>
-        <Table striped aria-label="Users">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Email</Table.Th>
-              <Table.Th>Role</Table.Th>
-              <Table.Th>State</Table.Th>
-              <Table.Th>Added</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {users.data.data.map((u) => (
-              <Table.Tr key={u.id}>
-                <Table.Td>{u.name}</Table.Td>
-                <Table.Td>{u.email}</Table.Td>
-                <Table.Td>{u.role}</Table.Td>
-                <Table.Td>
-                  <Badge color={u.active ? '#166534' : '#374151'} variant="outline">
-                    {u.active ? 'active' : 'inactive'}
-                  </Badge>
-                </Table.Td>
-                <Table.Td>{format(new Date(u.createdAt), 'd MMM yyyy')}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </ScrollBox>
-    </Stack>
-  );
-}
+import { UsersTab } from './SettingsUsers';
 
 /** Admins only: a rep or manager who opens it gets a plain refusal, and nothing is fetched. */
 export function SettingsPage() {

@@ -1,9 +1,24 @@
-import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Button,
+  Center,
+  Paper,
+  PasswordInput,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { type FormEvent, useState } from 'react';
+import { Link } from 'react-router';
 import { useSignIn } from '../auth/session';
+import { useSetupStatus } from '../auth/setup';
 
 export function SignInPage() {
   const signIn = useSignIn();
+  // Only a new installation without any user links to the one-time owner account page.
+  const setupNeeded = useSetupStatus().data?.needed === true;
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const submit = (event: FormEvent) => {
@@ -19,6 +34,17 @@ export function SignInPage() {
               Hearth
             </Title>
             <Text>Sign in to your lead desk.</Text>
+            {setupNeeded && (
+              <Alert color="ember" title="New installation" role="status">
+                <Text size="sm">
+                  Nobody has an account yet.{' '}
+                  <Anchor component={Link} to="/setup">
+                    Create the owner account
+                  </Anchor>{' '}
+                  with the setup link printed on the server's console.
+                </Text>
+              </Alert>
+            )}
             {signIn.isError && (
               <Alert color="red" role="alert" title="Not signed in">
                 {signIn.error.message}
@@ -43,7 +69,7 @@ export function SignInPage() {
               Sign in
             </Button>
             <Text size="sm" c="gray.8">
-              No account yet? An admin adds you with <code>hearth users add</code>.
+              No account yet? An admin adds you in Settings → Users.
             </Text>
           </Stack>
         </form>
