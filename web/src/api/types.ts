@@ -69,6 +69,10 @@ export interface Task {
   ownerId: string | null;
   dueAt: string | null;
   doneAt: string | null;
+  /** Why it closed (completed, or the lead's fate); null while open. */
+  closedReason: string | null;
+  /** What was logged on completing it, e.g. `call: interested`. */
+  outcome: string | null;
   sla: boolean;
   origin: string;
   createdAt: string;
@@ -96,9 +100,49 @@ export interface QueueLead {
   temperature: string;
 }
 
-export type QueueItem =
-  | { kind: 'lead'; waitingSince: string; lead: QueueLead; sla: Sla | null; tasks: Task[] }
-  | { kind: 'task'; waitingSince: string; task: Task; state: 'due' | 'overdue'; lead: QueueLead };
+/** The hot queue's sections, in the order a rep works them (GET /queue). */
+export const QUEUE_SECTIONS = ['now', 'overdue', 'due_today', 'later'] as const;
+export type QueueSection = (typeof QUEUE_SECTIONS)[number];
+
+/** One lead on the queue, its open tasks grouped on it. */
+export interface QueueCard {
+  section: QueueSection;
+  lead: QueueLead;
+  sla: Sla | null;
+  hotSince: string | null;
+  tasks: Task[];
+}
+
+export interface Queue {
+  now: string;
+  endOfDay: string;
+  timeZone: string;
+  counts: Record<QueueSection, number>;
+  truncated: boolean;
+  data: QueueCard[];
+}
+
+/** What a rep did to complete a task, and the outcomes each may have (POST /tasks/{id}/complete). */
+export type TaskActivity = 'call' | 'email' | 'meeting' | 'other';
+export const TASK_ACTIVITY_OUTCOMES: Record<TaskActivity, readonly string[]> = {
+  call: ['interested', 'not_interested', 'no_answer', 'voicemail', 'callback_requested', 'wrong_number'],
+  email: ['sent', 'replied'],
+  meeting: ['held', 'no_show', 'rescheduled'],
+  other: [],
+};
+
+export interface NextStep {
+  kind: (typeof TASK_KINDS)[number];
+  title: string;
+  /** Due that many days after today, at 9:00 local time. */
+  inDays: number;
+}
+
+export interface TaskCompletion {
+  task: Task;
+  eventId: number | null;
+  nextStep: NextStep;
+}
 
 export interface LeadEvent {
   id: number;

@@ -33,6 +33,7 @@ export function TouchButtons({ leadId, label }: { leadId: string; label: string 
               variant="default"
               loading={log.isPending && log.variables?.type === type}
               aria-label={`${LABELS[type]} for ${label}`}
+              data-action={type === 'call' ? 'log' : undefined}
             >
               {LABELS[type]}
             </Button>

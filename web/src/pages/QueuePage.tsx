@@ -1,9 +1,24 @@
-import { Anchor, Badge, Button, Card, Group, Loader, NativeSelect, Stack, Text, Title } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Group,
+  Kbd,
+  Loader,
+  Modal,
+  NativeSelect,
+  Stack,
+  Text,
+  Title,
+  UnstyledButton,
+} from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { formatDistanceToNow } from 'date-fns';
-import { Link } from 'react-router';
+import { useEffect, useRef, useState } from 'react';
+import { Link, useNavigate } from 'react-router';
 import { api } from '../api/client';
-import type { QueueItem, QueueLead, User } from '../api/types';
+import { QUEUE_SECTIONS, type QueueCard, type QueueLead, type QueueSection, type Task } from '../api/types';
 import { canListUsers, useSession } from '../auth/session';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorNotice } from '../components/ErrorNotice';
@@ -11,9 +26,21 @@ import { useOwnerName } from '../components/owners';
 import { SlaCountdown } from '../components/SlaCountdown';
 import { TemperatureBadge } from '../components/TemperatureBadge';
 import { TouchButtons } from '../components/TouchButtons';
+import { CompleteTaskDialog } from '../components/tasks/CompleteTaskDialog';
+import { TaskForm } from '../components/tasks/TaskForm';
+import { TaskRow } from '../components/tasks/TaskRow';
+import { localTimeIn, useQueue } from '../components/tasks/taskQueries';
+import { useUsers } from '../components/tasks/useUsers';
 import { useNow } from '../components/useNow';
 
 const leadLabel = (lead: QueueLead) => lead.name ?? lead.email ?? 'Unnamed lead';
+
+const SECTIONS: Record<QueueSection, { title: string; empty: string }> = {
+  now: { title: 'Now', empty: 'No speed-to-lead clock is running.' },
+  overdue: { title: 'Overdue', empty: 'Nothing overdue.' },
+  due_today: { title: 'Due today', empty: 'Nothing else due today.' },
+  later: { title: 'Later', empty: 'Nothing scheduled later.' },
+};
 
 function ClaimButton({ lead }: { lead: QueueLead }) {
   const { session } = useSession();
@@ -39,11 +66,7 @@ function ClaimButton({ lead }: { lead: QueueLead }) {
 /** Admins hand a lead to someone else (the user list is theirs to read). */
 function ReassignSelect({ lead }: { lead: QueueLead }) {
   const client = useQueryClient();
-  const users = useQuery({
-    queryKey: ['users'],
-    queryFn: () => api<{ data: User[] }>('GET', '/users'),
-    staleTime: 60_000,
-  });
+  const users = useUsers();
   const reassign = useMutation({
     mutationFn: (ownerId: string | null) => api('PATCH', `/leads/${lead.id}`, { ownerId }),
     onSuccess: () => client.invalidateQueries(),
@@ -65,44 +88,89 @@ function ReassignSelect({ lead }: { lead: QueueLead }) {
   );
 }
 
-function QueueCard({ item, receivedAt }: { item: QueueItem; receivedAt: number }) {
+function QueueCardView({
+  card,
+  receivedAt,
+  onDone,
+  onAdd,
+}: {
+  card: QueueCard;
+  receivedAt: number;
+  onDone: (task: Task, label: string) => void;
+  onAdd: (lead: QueueLead) => void;
+}) {
   const ownerName = useOwnerName();
   const { session } = useSession();
-  useNow(30_000);
-  const lead = item.lead;
+  const now = useNow(30_000);
+  const { lead } = card;
   const label = leadLabel(lead);
+  const clockRuns = card.section === 'now' && card.sla !== null;
   return (
-    <Card withBorder padding="md" radius="md" component="li" aria-label={label} data-lead-id={lead.id}>
+    <Card
+      withBorder
+      padding="md"
+      radius="md"
+      component="li"
+      aria-label={label}
+      data-lead-id={lead.id}
+      data-queue-card
+      tabIndex={0}
+      style={clockRuns ? { borderLeft: '6px solid var(--mantine-color-ember-8)' } : undefined}
+    >
       <Stack gap="xs">
-        <Group justify="space-between" wrap="wrap" gap="xs">
-          <Group gap="xs" wrap="wrap">
-            <Anchor component={Link} to={`/leads/${lead.id}`} fw={600} size="lg">
-              {label}
-            </Anchor>
-            <TemperatureBadge temperature={lead.temperature} />
-            {item.kind === 'task' && (
-              <Badge color={item.state === 'overdue' ? '#991b1b' : '#1e40af'} variant="outline">
-                Task {item.state}
+        <Group justify="space-between" wrap="wrap" gap="xs" align="flex-start">
+          <Stack gap={4} style={{ minWidth: 0, flex: 1 }}>
+            <Group gap="xs" wrap="wrap">
+              <Anchor component={Link} to={`/leads/${lead.id}`} fw={700} size="lg">
+                {label}
+              </Anchor>
+              <TemperatureBadge temperature={lead.temperature} />
+              <Badge
+                variant={lead.status === 'open' ? 'outline' : 'filled'}
+                color="gray.8"
+                aria-label={`Status: ${lead.status}`}
+              >
+                {lead.status}
               </Badge>
+            </Group>
+            <Text size="sm" c="gray.8">
+              {[lead.company, lead.email].filter(Boolean).join(' · ')} · fit {Math.round(lead.fit)} · interest{' '}
+              {Math.round(lead.interest)} · {ownerName(lead.ownerId)}
+            </Text>
+            {card.hotSince && (
+              <Text size="sm">Hot {formatDistanceToNow(new Date(card.hotSince), { addSuffix: true })}</Text>
             )}
-          </Group>
-          {item.kind === 'lead' && item.sla && <SlaCountdown sla={item.sla} receivedAt={receivedAt} />}
+          </Stack>
+          {card.sla && <SlaCountdown sla={card.sla} receivedAt={receivedAt} prominent={clockRuns} />}
         </Group>
-        <Text size="sm" c="gray.8">
-          {[lead.company, lead.email].filter(Boolean).join(' · ')} · fit {Math.round(lead.fit)} · interest{' '}
-          {Math.round(lead.interest)} · {ownerName(lead.ownerId)}
-        </Text>
-        <Text size="sm">
-          {item.kind === 'task' ? `${item.task.title} — due ` : 'Hot '}
-          {formatDistanceToNow(new Date(item.waitingSince), { addSuffix: true })}
-        </Text>
-        {item.kind === 'lead' && item.tasks.length > 0 && (
-          <Text size="sm" c="gray.8">
-            Open tasks: {item.tasks.map((t) => t.title).join(', ')}
-          </Text>
+        {card.tasks.length > 0 && (
+          <Stack
+            gap="xs"
+            component="ul"
+            p={0}
+            m={0}
+            style={{ listStyle: 'none' }}
+            aria-label={`Open tasks of ${label}`}
+          >
+            {card.tasks.map((t) => (
+              <li key={t.id}>
+                <TaskRow task={t} now={now} onDone={(task) => onDone(task, label)} />
+              </li>
+            ))}
+          </Stack>
         )}
         <Group gap="xs" justify="space-between">
-          <TouchButtons leadId={lead.id} label={label} />
+          <Group gap="xs">
+            <TouchButtons leadId={lead.id} label={label} />
+            <Button
+              size="xs"
+              variant="light"
+              onClick={() => onAdd(lead)}
+              aria-label={`Add task for ${label}`}
+            >
+              Add task
+            </Button>
+          </Group>
           <Group gap="xs">
             {canListUsers(session.user.role) && <ReassignSelect lead={lead} />}
             <ClaimButton lead={lead} />
@@ -113,47 +181,195 @@ function QueueCard({ item, receivedAt }: { item: QueueItem; receivedAt: number }
   );
 }
 
+const typing = (target: EventTarget | null) =>
+  target instanceof HTMLElement &&
+  (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+
 /**
- * The queue as the rep reads it: a due task of a hot lead that is itself in the queue shows on
- * that lead's card (the API lists both), so that one person appears once.
+ * j / k or the arrows move between cards, Enter opens the focused lead, l logs a call, d completes
+ * its first task. Keys typed into a field, with a modifier, or while a dialog or menu is open are
+ * left alone.
  */
-function byPerson(items: QueueItem[]): QueueItem[] {
-  const hotLeads = new Set(items.flatMap((i) => (i.kind === 'lead' ? [i.lead.id] : [])));
-  return items.filter((i) => i.kind === 'lead' || !hotLeads.has(i.lead.id));
+function useQueueKeys(list: React.RefObject<HTMLElement | null>) {
+  const navigate = useNavigate();
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return;
+      if (document.querySelector('[role="dialog"], [role="menu"]')) return;
+      const cards = [...(list.current?.querySelectorAll<HTMLElement>('[data-queue-card]') ?? [])];
+      if (cards.length === 0) return;
+      const active = document.activeElement;
+      const index = cards.findIndex((c) => c === active || c.contains(active));
+      const card = cards[index];
+      const move = (to: number) => {
+        e.preventDefault();
+        const target = cards[Math.max(0, Math.min(cards.length - 1, to))];
+        target?.focus();
+        target?.scrollIntoView({ block: 'nearest' });
+      };
+      switch (e.key) {
+        case 'j':
+        case 'ArrowDown':
+          move(index + 1);
+          break;
+        case 'k':
+        case 'ArrowUp':
+          move(index < 0 ? 0 : index - 1);
+          break;
+        case 'Enter':
+          if (card && card === active) void navigate(`/leads/${card.dataset.leadId}`);
+          break;
+        case 'l':
+          card?.querySelector<HTMLElement>('[data-action="log"]')?.click();
+          break;
+        case 'd':
+          card?.querySelector<HTMLElement>('[data-action="done"]')?.click();
+          break;
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [list, navigate]);
 }
 
-/** The rep's home: hot leads and due tasks, longest waiting first, with the speed-to-lead clock. */
+function KeyLegend() {
+  return (
+    <Text size="xs" c="gray.8" aria-label="Keyboard shortcuts" visibleFrom="sm">
+      <Kbd>j</Kbd> / <Kbd>k</Kbd> or <Kbd>↓</Kbd> / <Kbd>↑</Kbd> move · <Kbd>Enter</Kbd> open · <Kbd>l</Kbd>{' '}
+      log a call · <Kbd>d</Kbd> done (first task)
+    </Text>
+  );
+}
+
+/** The rep's home: the triage list, one card per lead; the running speed-to-lead clocks first. */
 export function QueuePage() {
-  const queue = useQuery({
-    queryKey: ['queue'],
-    queryFn: () => api<{ data: QueueItem[] }>('GET', '/queue?limit=100'),
-    refetchInterval: 5_000,
-  });
+  const queue = useQueue();
+  const [laterOpen, setLaterOpen] = useState(false);
+  const [completing, setCompleting] = useState<{ task: Task; label: string } | null>(null);
+  const [adding, setAdding] = useState<QueueLead | null>(null);
+  const list = useRef<HTMLDivElement>(null);
+  useQueueKeys(list);
+
+  if (queue.isPending) return <Loader aria-label="Loading the queue" />;
+  if (queue.isError) return <ErrorNotice error={queue.error} />;
+  const { counts, data } = queue.data;
+  const total = QUEUE_SECTIONS.reduce((sum, s) => sum + counts[s], 0);
   return (
     <Stack>
-      <Title order={2}>Hot queue</Title>
-      {queue.isPending ? (
-        <Loader aria-label="Loading the queue" />
-      ) : queue.isError ? (
-        <ErrorNotice error={queue.error} />
-      ) : byPerson(queue.data.data).length === 0 ? (
+      <Group justify="space-between" wrap="wrap" gap="xs">
+        <Title order={2}>Hot queue</Title>
+        {total > 0 && <KeyLegend />}
+      </Group>
+      {total === 0 ? (
         <EmptyState title="Nobody is waiting">
           <Text size="sm">
-            Hot leads and tasks that are due appear here, longest waiting first, with the time left to call
-            them.
+            Hot leads and open tasks appear here: first the leads whose speed-to-lead clock runs, then what is
+            overdue, due today and later.
           </Text>
         </EmptyState>
       ) : (
-        <Stack component="ul" gap="sm" p={0} m={0} style={{ listStyle: 'none' }} aria-label="Waiting">
-          {byPerson(queue.data.data).map((item) => (
-            <QueueCard
-              key={item.kind === 'task' ? `task-${item.task.id}` : `lead-${item.lead.id}`}
-              item={item}
-              receivedAt={queue.dataUpdatedAt}
-            />
-          ))}
+        <Stack ref={list} gap="lg">
+          {QUEUE_SECTIONS.map((section) => {
+            const cards = data.filter((c) => c.section === section);
+            const collapsed = section === 'later' && !laterOpen;
+            const heading = (
+              <Group gap="xs">
+                <Title order={3} size="h4" id={`queue-${section}`}>
+                  {SECTIONS[section].title}
+                </Title>
+                <Badge
+                  variant={section === 'now' && counts.now > 0 ? 'filled' : 'outline'}
+                  color={section === 'now' ? 'ember.8' : 'gray.8'}
+                  aria-label={`${counts[section]} leads`}
+                >
+                  {counts[section]}
+                </Badge>
+              </Group>
+            );
+            return (
+              <Stack key={section} gap="xs" component="section" aria-labelledby={`queue-${section}`}>
+                {section === 'later' ? (
+                  <UnstyledButton
+                    onClick={() => setLaterOpen((o) => !o)}
+                    aria-expanded={!collapsed}
+                    aria-controls="queue-later-list"
+                  >
+                    <Group gap="xs">
+                      {heading}
+                      <Text size="sm" c="gray.8">
+                        {collapsed ? '▸ Show' : '▾ Hide'}
+                      </Text>
+                    </Group>
+                  </UnstyledButton>
+                ) : (
+                  heading
+                )}
+                {collapsed ? null : cards.length === 0 ? (
+                  <Text size="sm" c="gray.8">
+                    {SECTIONS[section].empty}
+                  </Text>
+                ) : (
+                  <Stack
+                    component="ul"
+                    id={`queue-${section}-list`}
+                    gap="sm"
+                    p={0}
+                    m={0}
+                    style={{ listStyle: 'none' }}
+                    aria-label={SECTIONS[section].title}
+                  >
+                    {cards.map((card) => (
+                      <QueueCardView
+                        key={card.lead.id}
+                        card={card}
+                        receivedAt={queue.dataUpdatedAt}
+                        onDone={(task, label) => setCompleting({ task, label })}
+                        onAdd={setAdding}
+                      />
+                    ))}
+                  </Stack>
+                )}
+                {!collapsed && counts[section] > cards.length && (
+                  <Text size="xs" c="gray.8">
+                    Showing {cards.length} of {counts[section]}.
+                  </Text>
+                )}
+              </Stack>
+            );
+          })}
+          {queue.data.truncated && (
+            <Text size="xs" c="gray.8">
+              More open work exists than one read of the queue covers; the counts are at least these.
+            </Text>
+          )}
         </Stack>
       )}
+      {completing && (
+        <CompleteTaskDialog
+          key={completing.task.id}
+          task={completing.task}
+          leadLabel={completing.label}
+          opened
+          onClose={() => setCompleting(null)}
+        />
+      )}
+      <Modal
+        opened={adding !== null}
+        onClose={() => setAdding(null)}
+        title={adding ? `New task for ${leadLabel(adding)}` : ''}
+        size="lg"
+      >
+        {adding && (
+          <TaskForm
+            leadId={adding.id}
+            initial={{ kind: 'call', title: '', dueAt: localTimeIn(1, 9) }}
+            submitLabel="Add task"
+            cancelLabel="Cancel"
+            onDone={() => setAdding(null)}
+            onCancel={() => setAdding(null)}
+          />
+        )}
+      </Modal>
     </Stack>
   );
 }

@@ -1,0 +1,123 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fitLeadPayload } from '../support/leads.js';
+import { capture, focusWithin, launchChromium, seriousA11yViolations } from './browser.js';
+import { type RunningServer, startServer } from './server.js';
+
+const REP = 'alex.kim@demo.hearth.example';
+const LIVE = 'Dana Live';
+
+interface Task {
+  id: string;
+  title: string;
+  kind: string;
+  sla: boolean;
+}
+interface Queue {
+  data: { section: string; lead: { id: string; name: string | null; status: string } }[];
+}
+
+async function until<T>(read: () => Promise<T | undefined>, what: string, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const value = await read();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+// A rep's morning on the demo data set: the demo's history leaves every speed-to-lead clock of
+// the simulation stopped or long breached, so a lead of the rep's turns hot now (as a website form
+// would make it) and the rep works the queue from the top.
+describe('a rep’s day at the desk, on demo data, in Chromium', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  const live = { id: '', contactNow: '' };
+
+  beforeAll(async () => {
+    // 150 leads keep the load under a minute here and still give the rep hot, lost and won leads
+    // with open tasks around the live one.
+    [server, browser] = await Promise.all([startServer({ demoLeads: 150 }), launchChromium()]);
+    const users = await server.api<{ data: { id: string; email: string }[] }>('GET', '/users');
+    const rep = users.data.find((u) => u.email === REP);
+    const lead = await server.api<{ id: string }>(
+      'POST',
+      '/leads',
+      fitLeadPayload(new Date(), { name: LIVE, ownerId: rep?.id }),
+    );
+    live.id = lead.id;
+    await server.api('POST', '/events', {
+      leadId: lead.id,
+      type: 'form_submit',
+      properties: { form: 'contact-sales' },
+    });
+    live.contactNow = await until(async () => {
+      const tasks = await server.api<{ data: Task[] }>('GET', `/tasks?lead=${lead.id}&state=open`);
+      return tasks.data.find((t) => t.sla)?.id;
+    }, 'the contact-now task');
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${server.url}/`);
+    await page.getByLabel('Email').fill(REP);
+    await page.getByLabel('Password').first().fill('hearth-demo');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Hot queue' }).waitFor();
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('puts the lead with the running clock first, and no closed lead under Now', async () => {
+    const first = page.locator('[data-queue-card]').first();
+    await first.locator('[data-sla="running"]').waitFor();
+    expect(await first.getAttribute('aria-label')).toBe(LIVE);
+
+    const now = page.getByRole('list', { name: 'Now', exact: true });
+    const cards = now.locator('[data-queue-card]');
+    expect(await cards.count()).toBeGreaterThan(0);
+    expect(await now.locator('[aria-label^="Status: "]:not([aria-label="Status: open"])').count()).toBe(0);
+    // The same from the API, over every lead in the installation.
+    const all = await server.api<Queue>('GET', '/queue?limit=500');
+    expect(all.data.filter((c) => c.section === 'now' && c.lead.status !== 'open')).toEqual([]);
+
+    await page.screenshot({ path: '/tmp/hearth-queue-1280.png' });
+    await capture(page, 'queue');
+    expect((await seriousA11yViolations(page)).map((v) => `${v.id}: ${v.nodes[0]?.target}`)).toEqual([]);
+  });
+
+  it('completes the first task from the keyboard; the next-step prompt schedules one', async () => {
+    await page.keyboard.press('j');
+    await focusWithin(page, `[data-lead-id="${live.id}"]`);
+    await page.keyboard.press('d');
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('radio', { name: 'Interested', exact: true }).check();
+    await dialog.getByRole('button', { name: 'Complete task' }).click();
+
+    await dialog.getByText('Schedule the next step?').waitFor();
+    const title = dialog.getByLabel('Title');
+    expect(await title.inputValue()).toBe('Hold a discovery meeting');
+    await page.screenshot({ path: '/tmp/hearth-next-step-1280.png' });
+    await capture(page, 'queue-next-step');
+    await dialog.getByRole('button', { name: 'Schedule next step' }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    await page.locator(`[data-task-id="${live.contactNow}"]`).waitFor({ state: 'detached' });
+    const open = await server.api<{ data: Task[] }>('GET', `/tasks?lead=${live.id}&state=open`);
+    expect(open.data.map((t) => [t.kind, t.title])).toEqual([['meeting', 'Hold a discovery meeting']]);
+    // Touched, the lead left Now; its new task waits under Later.
+    await page
+      .getByRole('list', { name: 'Now', exact: true })
+      .locator(`[data-lead-id="${live.id}"]`)
+      .waitFor({
+        state: 'detached',
+      });
+    await page.getByRole('button', { name: /^Later/ }).click();
+    await page.locator(`[data-lead-id="${live.id}"]`).getByText('Hold a discovery meeting').waitFor();
+  });
+});
