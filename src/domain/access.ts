@@ -37,6 +37,7 @@ export type Permission =
   | 'settings:manage'
   | 'webhooks:manage'
   | 'automations:manage'
+  | 'integrations:manage'
   | 'audit:read'
   | 'stats:read'
   | 'prediction:read'
@@ -75,6 +76,8 @@ const POLICY: Record<Permission, readonly KeyRole[]> = {
   'settings:manage': ['admin'],
   'webhooks:manage': ['admin'],
   'automations:manage': ['admin'],
+  // Inbound adapters hold providers' secrets and create leads from their calls: admins, as webhooks.
+  'integrations:manage': ['admin'],
   'audit:read': ['admin'],
   // Reports span every lead and every rep's speed to lead: managers and admins (SPEC §2: the
   // manager role has "reports"; a rep sees only their own leads).

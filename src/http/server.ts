@@ -17,6 +17,7 @@ import { auditRoutes } from './routes/audit-routes.js';
 import { automationRoutes } from './routes/automation-routes.js';
 import { deskRoutes } from './routes/desk-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
+import { hookReceiverRoutes, integrationHookRoutes } from './routes/hook-routes.js';
 import { leadRoutes } from './routes/lead-routes.js';
 import { mergeRoutes } from './routes/merge-routes.js';
 import { modelRoutes } from './routes/model-routes.js';
@@ -191,9 +192,12 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions): Pr
     noteRoutes,
     outcomeSettingsRoutes,
     viewRoutes,
+    integrationHookRoutes,
   ]) {
     await app.register(routes(ctx), { prefix: '/api/v1' });
   }
+  // Providers' webhooks, signed by the provider instead of authenticated (docs/integrations.md).
+  await app.register(hookReceiverRoutes(ctx));
   // The web app (web/dist) at every other path; it talks to the API above like any client.
   await app.register(webRoutes());
   return app;

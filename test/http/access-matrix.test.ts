@@ -55,6 +55,7 @@ const EXPECTED: Readonly<Record<string, readonly KeyRole[]>> = {
   'keys:manage': ['admin'],
   'webhooks:manage': ['admin'],
   'automations:manage': ['admin'],
+  'integrations:manage': ['admin'],
   'audit:read': ['admin'],
 };
 

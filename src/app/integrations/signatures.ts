@@ -1,0 +1,35 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Whether `presented` is the HMAC of `message` keyed with `key`, in the encoding the provider uses,
+ * compared in constant time. A header of the wrong length or encoding is simply no match.
+ *
+ * @example hmacMatches('sha1', authToken, signedText, header, 'base64') // Twilio
+ */
+export function hmacMatches(
+  algorithm: 'sha1' | 'sha256',
+  key: string,
+  message: string | Buffer,
+  presented: string,
+  encoding: 'base64' | 'hex',
+): boolean {
+  const expected = createHmac(algorithm, key).update(message).digest();
+  const actual = Buffer.from(presented.trim(), encoding);
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+/** Whether two secrets are equal, in time that depends on neither (both are hashed first). */
+export function secretMatches(presented: string, expected: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(presented), digest(expected)) && expected !== '';
+}
+
+/** The HMAC a test or a sender computes, in the encoding asked for. */
+export function hmac(
+  algorithm: 'sha1' | 'sha256',
+  key: string,
+  message: string | Buffer,
+  encoding: 'base64' | 'hex',
+) {
+  return createHmac(algorithm, key).update(message).digest(encoding);
+}

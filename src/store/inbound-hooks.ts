@@ -1,0 +1,236 @@
+import { type ColumnType, type Generated, type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import type { DeliveryOutcome, HookProvider, InboundHook } from '../domain/integrations/hook.js';
+import type { Lead } from '../domain/lead.js';
+import { toLead } from './leads.js';
+import type { Database } from './schema.js';
+
+// The tables of migration 0019, declared beside the only code that queries them.
+declare module './schema.js' {
+  interface Database {
+    inbound_hooks: InboundHooksTable;
+    inbound_hook_deliveries: InboundHookDeliveriesTable;
+  }
+}
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export interface InboundHooksTable {
+  id: Generated<string>;
+  provider: HookProvider;
+  name: string;
+  secret: string;
+  config: ColumnType<Record<string, unknown>, string, string>;
+  active: Generated<boolean>;
+  created_at: Timestamp;
+  created_by: string | null;
+  updated_at: Timestamp;
+  deleted_at: Timestamp | null;
+}
+
+export interface InboundHookDeliveriesTable {
+  id: Generated<number>;
+  hook_id: string;
+  received_at: Timestamp;
+  outcome: DeliveryOutcome;
+  reason: string | null;
+  external_id: string | null;
+  lead_id: string | null;
+  lead_created: Generated<boolean>;
+  event_ids: ColumnType<(number | string)[], number[] | undefined, number[]>;
+}
+
+/** A hook with its secret: for verifying deliveries, never for answering the API. */
+export interface InboundHookWithSecret extends InboundHook {
+  readonly secret: string;
+}
+
+export interface NewInboundHook {
+  readonly provider: HookProvider;
+  readonly name: string;
+  readonly secret: string;
+  readonly config: Record<string, unknown>;
+  readonly createdBy: string | null;
+}
+
+export interface HookDelivery {
+  readonly id: number;
+  readonly hookId: string;
+  readonly receivedAt: Date;
+  readonly outcome: DeliveryOutcome;
+  readonly reason: string | null;
+  /** The provider's id of what was delivered (`twilio:call:CA…`), when it was read. */
+  readonly externalId: string | null;
+  readonly leadId: string | null;
+  readonly leadCreated: boolean;
+  readonly eventIds: number[];
+}
+
+export type NewHookDelivery = Omit<HookDelivery, 'id'>;
+
+export interface InboundHookStore {
+  create(hook: NewInboundHook, now: Date): Promise<InboundHook>;
+  list(): Promise<InboundHook[]>;
+  /** Deleted hooks included. */
+  byId(id: string): Promise<InboundHookWithSecret | undefined>;
+  update(
+    id: string,
+    changes: { name?: string; secret?: string; config?: Record<string, unknown>; active?: boolean },
+    now: Date,
+  ): Promise<InboundHook | undefined>;
+  /** Sets deleted_at and active = false; undefined when there is no such live hook. */
+  softDelete(id: string, now: Date): Promise<InboundHook | undefined>;
+  logDelivery(delivery: NewHookDelivery): Promise<HookDelivery>;
+  /** Newest first, below `before` when given. */
+  deliveries(hookId: string, options: { limit: number; before?: number }): Promise<HookDelivery[]>;
+  /** The external ids among these that an event already holds. */
+  takenEventIds(externalIds: readonly string[]): Promise<Set<string>>;
+  /** Leads whose phone key (domain/duplicates.ts) is this one, oldest first. */
+  leadsByPhoneKey(phoneKey: string, limit: number): Promise<Lead[]>;
+  /**
+   * Serialises, until the transaction ends, deliveries about one person (`key`: a phone or an
+   * email), so that two deliveries from a new caller create one lead.
+   */
+  lockPerson(key: string): Promise<void>;
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+function toHook(row: Selectable<InboundHooksTable>): InboundHookWithSecret {
+  return {
+    id: row.id,
+    provider: row.provider,
+    name: row.name,
+    secret: row.secret,
+    config: row.config,
+    active: row.active,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    createdBy: row.created_by,
+    deletedAt: row.deleted_at,
+  };
+}
+
+const withoutSecret = ({ secret: _secret, ...hook }: InboundHookWithSecret): InboundHook => hook;
+
+function toDelivery(row: Selectable<InboundHookDeliveriesTable>): HookDelivery {
+  return {
+    id: row.id,
+    hookId: row.hook_id,
+    receivedAt: row.received_at,
+    outcome: row.outcome,
+    reason: row.reason,
+    externalId: row.external_id,
+    leadId: row.lead_id,
+    leadCreated: row.lead_created,
+    eventIds: row.event_ids.map(Number),
+  };
+}
+
+export function inboundHookStore(db: Db): InboundHookStore {
+  return {
+    create: async (hook, now) => {
+      const row = await db
+        .insertInto('inbound_hooks')
+        .values({
+          provider: hook.provider,
+          name: hook.name,
+          secret: hook.secret,
+          config: JSON.stringify(hook.config),
+          created_at: now,
+          created_by: hook.createdBy,
+          updated_at: now,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return withoutSecret(toHook(row));
+    },
+    list: async () => {
+      const rows = await db
+        .selectFrom('inbound_hooks')
+        .selectAll()
+        .where('deleted_at', 'is', null)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      return rows.map((row) => withoutSecret(toHook(row)));
+    },
+    byId: async (id) => {
+      const row = await db.selectFrom('inbound_hooks').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? toHook(row) : undefined;
+    },
+    update: async (id, changes, now) => {
+      const row = await db
+        .updateTable('inbound_hooks')
+        .set({
+          ...(changes.name !== undefined ? { name: changes.name } : {}),
+          ...(changes.secret !== undefined ? { secret: changes.secret } : {}),
+          ...(changes.config !== undefined ? { config: JSON.stringify(changes.config) } : {}),
+          ...(changes.active !== undefined ? { active: changes.active } : {}),
+          updated_at: now,
+        })
+        .where('id', '=', id)
+        .where('deleted_at', 'is', null)
+        .returningAll()
+        .executeTakeFirst();
+      return row ? withoutSecret(toHook(row)) : undefined;
+    },
+    softDelete: async (id, now) => {
+      const row = await db
+        .updateTable('inbound_hooks')
+        .set({ deleted_at: now, active: false, updated_at: now })
+        .where('id', '=', id)
+        .where('deleted_at', 'is', null)
+        .returningAll()
+        .executeTakeFirst();
+      return row ? withoutSecret(toHook(row)) : undefined;
+    },
+    logDelivery: async (delivery) => {
+      const row = await db
+        .insertInto('inbound_hook_deliveries')
+        .values({
+          hook_id: delivery.hookId,
+          received_at: delivery.receivedAt,
+          outcome: delivery.outcome,
+          reason: delivery.reason,
+          external_id: delivery.externalId,
+          lead_id: delivery.leadId,
+          lead_created: delivery.leadCreated,
+          event_ids: delivery.eventIds,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toDelivery(row);
+    },
+    deliveries: async (hookId, { limit, before }) => {
+      let query = db.selectFrom('inbound_hook_deliveries').selectAll().where('hook_id', '=', hookId);
+      if (before !== undefined) query = query.where('id', '<', before);
+      const rows = await query.orderBy('id', 'desc').limit(limit).execute();
+      return rows.map(toDelivery);
+    },
+    takenEventIds: async (externalIds) => {
+      if (externalIds.length === 0) return new Set();
+      const rows = await db
+        .selectFrom('event_keys')
+        .select('external_id')
+        .where('external_id', 'in', [...externalIds])
+        .execute();
+      return new Set(rows.map((r) => r.external_id));
+    },
+    leadsByPhoneKey: async (phoneKey, limit) => {
+      const rows = await db
+        .selectFrom('leads')
+        .selectAll()
+        .where('phone_key', '=', phoneKey)
+        .orderBy('created_at')
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+      return rows.map(toLead);
+    },
+    lockPerson: async (key) => {
+      await sql`select pg_advisory_xact_lock(hashtextextended(${`hearth:hook-person:${key}`}, 0))`.execute(
+        db,
+      );
+    },
+  };
+}
