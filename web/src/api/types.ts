@@ -186,6 +186,7 @@ export interface DeskSettings {
     keepExistingOwner: boolean;
   };
   lostFollowUp: { enabled: boolean; delayDays: number; taskTitle: string };
+  outcomes: OutcomeSettings;
   playbook: Record<PlaybookSituation, PlaybookEntry[]>;
 }
 
@@ -245,7 +246,27 @@ export interface Explanation {
     required: number;
     qualified: boolean;
   };
-  checks: { id: string; label: string; passed: boolean; value: number | null; threshold: number | null }[];
+  /** The instant explained: the lead page reads its chart at this same instant. */
+  at: string;
+  temperature: {
+    temperature: Temperature;
+    interest: number;
+    hotBecause: {
+      kind: 'interest_and_qualification' | 'high_intent';
+      ruleId?: string;
+      until?: string;
+    } | null;
+    warmBecause: 'interest' | 'returning_customer' | null;
+  };
+  /** Each check's `sentence` says what holds and never contradicts `passed`. */
+  checks: {
+    id: string;
+    label: string;
+    passed: boolean;
+    value: number | null;
+    threshold: number | null;
+    sentence: string;
+  }[];
   fit: { score: number; contributions: { ruleId: string; points: number }[] };
   interest: {
     score: number;
@@ -405,6 +426,26 @@ export interface InterestSeries {
   points: InterestPoint[];
   belowHotAt: string | null;
   belowWarmAt: string | null;
+}
+
+/** `GET /settings/outcomes` (the `outcomes` section of the desk settings, readable by reps). */
+export interface OutcomeSettings {
+  lostReasons: string[];
+  requireLostReason: boolean;
+  defaultCurrency: string;
+}
+
+/** One row of `GET /leads/{id}/status-history`: an outcome or a re-open. */
+export interface StatusChange {
+  id: number;
+  from: LeadStatus;
+  to: LeadStatus;
+  at: string;
+  reason: string | null;
+  value: number | null;
+  currency: string | null;
+  wasHot: boolean;
+  actor: string | null;
 }
 
 /** `GET /leads/{id}/account`: the lead's company and its leads the user may see. */

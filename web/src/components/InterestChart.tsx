@@ -1,5 +1,4 @@
 import { Loader } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
 import { format, formatDistanceStrict } from 'date-fns';
 import {
   CartesianGrid,
@@ -11,10 +10,11 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { api } from '../api/client';
-import type { InterestSeries } from '../api/types';
+import type { Explanation, InterestSeries } from '../api/types';
 import { ChartCard } from './ChartCard';
 import { ErrorNotice } from './ErrorNotice';
+import { useInterestSeries } from './lead/leadQueries';
+import { scoreText } from './lead/score-text';
 
 const DAY_MS = 86_400_000;
 // The badge colours (3:1 or more against white as chart marks).
@@ -24,22 +24,55 @@ const LINE = '#1e40af';
 
 const day = (ms: number) => format(new Date(ms), 'd MMM');
 
-/** "falls below hot in 3 days (9 Mar)", or what holds when it already is below. */
-function crossing(name: string, at: string | null, now: number): string {
-  if (at === null) return `below ${name} now`;
-  const ms = Date.parse(at);
-  return `below ${name} in ${formatDistanceStrict(now, ms)} (${format(new Date(ms), 'd MMM, HH:mm')})`;
+const when = (ms: number) => format(new Date(ms), 'd MMM, HH:mm');
+
+/**
+ * What the chart shows, in sentences that agree with the temperature beside it: where interest
+ * stands against the thresholds at the page's instant, when it will cross the next one down, and
+ * when the lead is hot for another reason than interest, that it is.
+ */
+export function interestSummary(s: InterestSeries, temperature: Explanation['temperature']): string {
+  const now = Date.parse(s.now);
+  const current = s.points.find((p) => Date.parse(p.at) === now)?.interest ?? 0;
+  if (s.points.every((p) => p.interest === 0))
+    return 'No scored activity in the last 30 days: interest is 0.';
+  const shown = scoreText(current, [s.warm, s.hot]);
+  const standing =
+    current >= s.hot
+      ? `at or above the hot line (${s.hot})`
+      : current >= s.warm
+        ? `between the warm line (${s.warm}) and the hot line (${s.hot})`
+        : `below the warm line (${s.warm})`;
+  const next =
+    s.belowHotAt !== null
+      ? `it falls below hot in ${formatDistanceStrict(now, Date.parse(s.belowHotAt))} (${when(Date.parse(s.belowHotAt))})`
+      : s.belowWarmAt !== null
+        ? `it falls below warm in ${formatDistanceStrict(now, Date.parse(s.belowWarmAt))} (${when(Date.parse(s.belowWarmAt))})`
+        : 'it keeps decaying below warm';
+  const besides =
+    temperature.temperature === 'hot' && temperature.hotBecause?.kind === 'high_intent'
+      ? ' The lead is hot through a high-intent event, not through interest (see the checks).'
+      : temperature.warmBecause === 'returning_customer'
+        ? ' The lead is warm as a returning customer, not through interest.'
+        : '';
+  return `Interest ${shown} is ${standing}; with no new activity ${next}.${besides}`;
 }
 
 /**
  * The lead's interest over the last 30 days and projected 30 days ahead under the model's decay,
- * with the warm and hot thresholds: when will this lead cool? Loaded on first use (Recharts).
+ * with the warm and hot thresholds: when will this lead cool? Computed at `at`, the instant of the
+ * explanation the rest of the page shows. Loaded on first use (Recharts).
  */
-export default function InterestChart({ leadId }: { leadId: string }) {
-  const series = useQuery({
-    queryKey: ['lead', leadId, 'interest-series'],
-    queryFn: () => api<InterestSeries>('GET', `/leads/${leadId}/interest-series?pastDays=30&futureDays=30`),
-  });
+export default function InterestChart({
+  leadId,
+  at,
+  temperature,
+}: {
+  leadId: string;
+  at: string;
+  temperature: Explanation['temperature'];
+}) {
+  const series = useInterestSeries(leadId, at);
   if (series.isPending) return <Loader size="sm" aria-label="Loading interest over time" />;
   if (series.isError) return <ErrorNotice error={series.error} />;
   const s = series.data;
@@ -53,11 +86,7 @@ export default function InterestChart({ leadId }: { leadId: string }) {
       projected: p.projected || at === now ? p.interest : null,
     };
   });
-  const current = s.points.find((p) => Date.parse(p.at) === now)?.interest ?? 0;
-  const summary =
-    current === 0 && s.points.every((p) => p.interest === 0)
-      ? 'No interest in the last 30 days: no scored activity yet.'
-      : `Interest ${Math.round(current)} now (warm from ${s.warm}, hot from ${s.hot}); with no new activity it is ${crossing('hot', s.belowHotAt, now)} and ${crossing('warm', s.belowWarmAt, now)}.`;
+  const summary = interestSummary(s, temperature);
   const daily = s.points.filter((p) => (Date.parse(p.at) - now) % DAY_MS === 0);
   return (
     <ChartCard

@@ -1,9 +1,10 @@
 import { Group, SegmentedControl, Stack, Text } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { formatDistanceToNow } from 'date-fns';
 import { api } from '../api/client';
 import type { CriterionValue, Evidence, Explanation } from '../api/types';
 import { ErrorNotice } from './ErrorNotice';
+import { leadKeys, useExplanation } from './lead/leadQueries';
 import { useOwnerName } from './owners';
 
 const VALUES: CriterionValue[] = ['yes', 'no', 'unknown'];
@@ -31,14 +32,18 @@ function useProvenance(): (evidence: Evidence | null) => string {
 export function QualificationChecklist({ leadId }: { leadId: string }) {
   const client = useQueryClient();
   const provenance = useProvenance();
-  const explanation = useQuery({
-    queryKey: ['lead', leadId, 'explanation'],
-    queryFn: () => api<Explanation>('GET', `/leads/${leadId}/explanation`),
-  });
+  const explanation = useExplanation(leadId);
   const set = useMutation({
     mutationFn: (input: { criterion: string; value: CriterionValue }) =>
-      api('PUT', `/leads/${leadId}/qualification`, { [input.criterion]: { value: input.value } }),
-    onSuccess: () => client.invalidateQueries({ queryKey: ['lead', leadId] }),
+      api<Explanation>('PUT', `/leads/${leadId}/qualification`, {
+        [input.criterion]: { value: input.value },
+      }),
+    // The answer is the explanation after the change, at its instant: the page shows it at once,
+    // then everything else about the lead (badge, chart, timeline) is read again.
+    onSuccess: (explanation) => {
+      client.setQueryData(leadKeys.explanation(leadId), explanation);
+      return client.invalidateQueries({ queryKey: leadKeys.all(leadId) });
+    },
   });
   if (explanation.isPending) return <Text size="sm">Loading…</Text>;
   if (explanation.isError) return <ErrorNotice error={explanation.error} />;

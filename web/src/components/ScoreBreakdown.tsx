@@ -1,23 +1,20 @@
 import { List, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
-import { formatDistanceToNow } from 'date-fns';
-import { api } from '../api/client';
-import type { Explanation } from '../api/types';
+import { formatDistanceStrict } from 'date-fns';
 import { ErrorNotice } from './ErrorNotice';
+import { useExplanation } from './lead/leadQueries';
+import { interestLimits, scoreText } from './lead/score-text';
 
 // `decayed` is in points, rounded to hundredths by the API: one decimal is enough to read.
 const signed = (n: number) => `${n > 0 ? '+' : ''}${Math.round(n * 10) / 10}`;
 
 /** Why the lead has its scores: every fit rule and interest contribution, and the temperature checks. */
 export function ScoreBreakdown({ leadId }: { leadId: string }) {
-  // The same request as the qualification checklist: one fetch, shared through the cache.
-  const explanation = useQuery({
-    queryKey: ['lead', leadId, 'explanation'],
-    queryFn: () => api<Explanation>('GET', `/leads/${leadId}/explanation`),
-  });
+  // The same answer as the badge, the chart and the qualification checklist: one instant.
+  const explanation = useExplanation(leadId);
   if (explanation.isPending) return <Text size="sm">Loading…</Text>;
   if (explanation.isError) return <ErrorNotice error={explanation.error} />;
-  const { fit, interest, checks } = explanation.data;
+  const { fit, interest, checks, at } = explanation.data;
+  const limits = interestLimits(explanation.data);
   return (
     <SimpleGrid cols={{ base: 1, sm: 3 }}>
       <Stack gap="xs">
@@ -38,7 +35,7 @@ export function ScoreBreakdown({ leadId }: { leadId: string }) {
       </Stack>
       <Stack gap="xs">
         <Title order={4} size="h6">
-          Interest {Math.round(interest.score)}
+          Interest {scoreText(interest.score, limits)}
         </Title>
         {interest.contributions.length === 0 ? (
           <Text size="sm">No activity has counted yet.</Text>
@@ -47,7 +44,7 @@ export function ScoreBreakdown({ leadId }: { leadId: string }) {
             {interest.contributions.map((c) => (
               <List.Item key={`${c.ruleId}-${c.eventId}`}>
                 {c.ruleId.replaceAll('_', ' ')} ({c.group},{' '}
-                {formatDistanceToNow(new Date(c.occurredAt), { addSuffix: true })}
+                {formatDistanceStrict(new Date(c.occurredAt), new Date(at), { addSuffix: true })}
                 ): {signed(c.points)}, now {signed(c.decayed)}
               </List.Item>
             ))}
@@ -58,11 +55,14 @@ export function ScoreBreakdown({ leadId }: { leadId: string }) {
         <Title order={4} size="h6">
           Temperature checks
         </Title>
-        <List size="sm" spacing={2}>
+        <List size="sm" spacing={4} listStyleType="none" aria-label="Temperature checks">
           {checks.map((c) => (
-            <List.Item key={c.id}>
-              {c.passed ? 'Passed' : 'Not passed'}: {c.label}
-              {c.value !== null && c.threshold !== null ? ` (${Math.round(c.value)} of ${c.threshold})` : ''}
+            <List.Item key={c.id} data-passed={c.passed}>
+              <Text span size="sm" fw={600} c={c.passed ? '#166534' : 'gray.8'}>
+                <span aria-hidden="true">{c.passed ? '✓ ' : '✗ '}</span>
+                {c.passed ? 'Passed' : 'Not passed'}:
+              </Text>{' '}
+              {c.sentence}
             </List.Item>
           ))}
         </List>

@@ -1,55 +1,29 @@
-import {
-  Anchor,
-  Badge,
-  Button,
-  Card,
-  Group,
-  List,
-  Loader,
-  SimpleGrid,
-  Stack,
-  Table,
-  Text,
-  Title,
-} from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Anchor, Card, Group, List, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { format, formatDistanceToNow } from 'date-fns';
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense } from 'react';
 import { Link, useParams } from 'react-router';
 import { api } from '../api/client';
-import type {
-  Account,
-  Lead,
-  LeadEvent,
-  LeadStatus,
-  NextBestAction,
-  Page,
-  Task,
-  Transition,
-} from '../api/types';
+import type { Explanation, Lead, NextBestAction } from '../api/types';
 import { ErrorNotice } from '../components/ErrorNotice';
-import { useOwnerName } from '../components/owners';
-import { ProfileForm } from '../components/ProfileForm';
+import { LeadStateBadge } from '../components/LeadStateBadge';
+import { LeadCompany } from '../components/lead/LeadCompany';
+import { LeadOutcome } from '../components/lead/LeadOutcome';
+import { LeadProfile } from '../components/lead/LeadProfile';
+import { LeadTimeline } from '../components/lead/LeadTimeline';
+import { useExplanation } from '../components/lead/leadQueries';
+import { interestLimits, scoreText } from '../components/lead/score-text';
 import { QualificationChecklist } from '../components/QualificationChecklist';
 import { ScoreBreakdown } from '../components/ScoreBreakdown';
-import { ScrollBox } from '../components/ScrollBox';
-import { TemperatureBadge } from '../components/TemperatureBadge';
 import { TouchButtons } from '../components/TouchButtons';
+import { LeadTasks } from '../components/tasks/LeadTasks';
 import { percentage } from './LeadsPage';
 
 // Recharts loads with the chart, after the page: it stays out of the bundle every page needs.
 const InterestChart = lazy(() => import('../components/InterestChart'));
 const LeadPrediction = lazy(() => import('../components/LeadPrediction'));
 
-const when = (iso: string) => format(new Date(iso), 'd MMM yyyy, HH:mm');
 const ago = (iso: string) => formatDistanceToNow(new Date(iso), { addSuffix: true });
-
-const OUTCOMES: { status: LeadStatus; label: string }[] = [
-  { status: 'customer', label: 'Won' },
-  { status: 'lost', label: 'Lost' },
-  { status: 'disqualified', label: 'Disqualified' },
-  { status: 'open', label: 'Re-open' },
-];
 
 function Section({ title, children }: { title: string; children: React.ReactNode }) {
   return (
@@ -62,304 +36,139 @@ function Section({ title, children }: { title: string; children: React.ReactNode
   );
 }
 
-function Profile({ lead }: { lead: Lead }) {
-  const ownerName = useOwnerName();
-  const [editing, setEditing] = useState(false);
-  const fields: [string, string | null][] = [
-    ['Email', lead.email],
-    ['Phone', lead.phone],
-    ['Company', lead.company],
-    ['Job title', lead.jobTitle],
-    ['Industry', lead.industry],
-    ['Company size', lead.companySize === null ? null : `${lead.companySize} employees`],
-    ['Country', lead.country],
-    ['Source', lead.source],
-    ['Owner', ownerName(lead.ownerId)],
-    ['Status', lead.status],
-    ['Marketing', lead.optedOut ? 'opted out' : 'allowed'],
-    ['Created', when(lead.createdAt)],
-  ];
-  return (
-    <Section title="Profile">
-      {editing ? (
-        <ProfileForm lead={lead} onDone={() => setEditing(false)} />
-      ) : (
-        <>
-          <Table variant="vertical" withRowBorders={false}>
-            <Table.Tbody>
-              {fields.map(([label, value]) => (
-                <Table.Tr key={label}>
-                  <Table.Th w={140}>{label}</Table.Th>
-                  <Table.Td>{value ?? '—'}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-          <Button mt="sm" size="xs" variant="default" onClick={() => setEditing(true)}>
-            Edit profile
-          </Button>
-        </>
-      )}
-    </Section>
-  );
+/**
+ * Why the lead has its temperature, from the same checks the breakdown lists (so the two never
+ * disagree): the passed rule that makes it hot or warm, or the threshold it is below.
+ */
+function temperatureReason(e: Explanation): string {
+  const sentence = (id: string) => e.checks.find((c) => c.id === id)?.sentence ?? '';
+  const t = e.temperature;
+  switch (t.temperature) {
+    case 'hot':
+      return t.hotBecause?.kind === 'high_intent'
+        ? sentence(`high_intent:${t.hotBecause.ruleId}`)
+        : `${sentence('interest_hot')} ${sentence('qualified')}`;
+    case 'warm':
+      return t.warmBecause === 'returning_customer'
+        ? sentence('returning_customer')
+        : `${sentence('interest_warm')} ${sentence('interest_hot')}`;
+    default:
+      return sentence('interest_warm');
+  }
 }
 
-function Outcomes({ lead }: { lead: Lead }) {
-  const client = useQueryClient();
-  const record = useMutation({
-    mutationFn: (status: LeadStatus) => api('POST', `/leads/${lead.id}/outcome`, { status }),
-    onSuccess: () => client.invalidateQueries(),
-  });
+/** The header: name, state, scores and why, all from one explanation (one instant). */
+function LeadHeader({ lead, label, explanation }: { lead: Lead; label: string; explanation: Explanation }) {
+  const t = explanation.temperature;
+  const closed = lead.status !== 'open';
   return (
-    <Section title="Outcome">
-      <Group gap="xs">
-        {OUTCOMES.filter(
-          (o) => o.status !== lead.status && (o.status !== 'open' || lead.status !== 'open'),
-        ).map((o) => (
-          <Button
-            key={o.status}
-            variant="default"
-            size="xs"
-            onClick={() => record.mutate(o.status)}
-            loading={record.isPending && record.variables === o.status}
-          >
-            {o.label}
-          </Button>
-        ))}
-      </Group>
-      {record.isError && <ErrorNotice error={record.error} />}
-    </Section>
-  );
-}
-
-/** The lead's company: its rolled-up interest and the other leads there, each linked. */
-function Company({ lead }: { lead: Lead }) {
-  const account = useQuery({
-    queryKey: ['lead', lead.id, 'account'],
-    queryFn: () => api<{ account: Account | null }>('GET', `/leads/${lead.id}/account`),
-  });
-  return (
-    <Section title="Company">
-      {account.isPending ? (
-        <Loader size="sm" aria-label="Loading the company" />
-      ) : account.isError ? (
-        <ErrorNotice error={account.error} />
-      ) : account.data.account === null ? (
-        <Text size="sm">
-          No company: a personal email address and no company name. Add the company in the profile to group
-          this lead with its colleagues.
-        </Text>
-      ) : (
-        <CompanyLeads account={account.data.account} leadId={lead.id} />
-      )}
-    </Section>
-  );
-}
-
-function CompanyLeads({ account, leadId }: { account: Account; leadId: string }) {
-  const others = account.leads.filter((l) => l.id !== leadId);
-  return (
-    <Stack gap="xs">
+    <Stack gap={6}>
       <Group gap="sm" wrap="wrap">
-        <Text fw={600}>{account.name}</Text>
-        {account.domain && (
-          <Text size="sm" c="gray.8">
-            {account.domain}
-          </Text>
-        )}
+        <Title order={2}>{label}</Title>
+        <LeadStateBadge status={lead.status} temperature={t.temperature} showWas />
       </Group>
       <Text size="sm">
-        Account interest <strong>{Math.round(account.interest)}</strong> over {account.leadCount}{' '}
-        {account.leadCount === 1 ? 'lead' : 'leads'}; hottest{' '}
-        <TemperatureBadge temperature={account.hottestTemperature} />
+        {closed ? (
+          'Closed: no work is due on this lead. Re-open it under Outcome to work it again.'
+        ) : (
+          <>
+            <strong>Why {t.temperature}:</strong> {temperatureReason(explanation)}
+          </>
+        )}
       </Text>
-      {others.length === 0 ? (
-        <Text size="sm">No other leads at this company that you can see.</Text>
-      ) : (
-        <List spacing="xs" aria-label="Other leads at this company">
-          {others.map((o) => (
-            <List.Item key={o.id}>
-              <Group gap="xs" wrap="wrap">
-                <Anchor component={Link} to={`/leads/${o.id}`} size="sm">
-                  {o.name ?? o.email ?? 'Unnamed lead'}
-                </Anchor>
-                <TemperatureBadge temperature={o.temperature} />
-                <Text size="sm" c="gray.8">
-                  interest {Math.round(o.interest)}
-                  {o.jobTitle ? ` · ${o.jobTitle}` : ''}
-                </Text>
-              </Group>
-            </List.Item>
-          ))}
-        </List>
-      )}
+      <Group gap="lg" wrap="wrap">
+        <Text>
+          Fit <strong>{Math.round(explanation.fit.score)}</strong>
+        </Text>
+        <Text>
+          Interest <strong>{scoreText(explanation.interest.score, interestLimits(explanation))}</strong>
+        </Text>
+        <Text>
+          Probability <strong>{percentage(lead.probability)}</strong>
+        </Text>
+        <Text c="gray.8" size="sm">
+          As of {format(new Date(explanation.at), 'HH:mm')} · model v{lead.modelVersion} · last activity{' '}
+          {lead.lastActivityAt ? ago(lead.lastActivityAt) : 'none'}
+        </Text>
+      </Group>
     </Stack>
   );
 }
 
-/** One lead: profile, scores, what to do next, and its history. */
+function NextActions({ leadId }: { leadId: string }) {
+  const actions = useQuery({
+    queryKey: ['lead', leadId, 'next-actions'],
+    queryFn: () => api<{ data: NextBestAction[] }>('GET', `/leads/${leadId}/next-actions`),
+  });
+  if (actions.isPending) return <Loader size="sm" aria-label="Loading next best actions" />;
+  if (actions.isError) return <ErrorNotice error={actions.error} />;
+  if (actions.data.data.length === 0) return <Text size="sm">Nothing to do for this lead right now.</Text>;
+  return (
+    <List spacing="xs">
+      {actions.data.data.map((a) => (
+        <List.Item key={a.id}>
+          <Text fw={600} size="sm">
+            {a.title}
+          </Text>
+          <Text size="sm" c="gray.8">
+            {a.reason}
+          </Text>
+        </List.Item>
+      ))}
+    </List>
+  );
+}
+
+/** One lead: who, how hot and why (one instant throughout), what to do, and its history. */
 export function LeadPage() {
   const { id = '' } = useParams();
   const lead = useQuery({ queryKey: ['lead', id], queryFn: () => api<Lead>('GET', `/leads/${id}`) });
-  const actions = useQuery({
-    queryKey: ['lead', id, 'next-actions'],
-    queryFn: () => api<{ data: NextBestAction[] }>('GET', `/leads/${id}/next-actions`),
-  });
-  const transitions = useQuery({
-    queryKey: ['lead', id, 'transitions'],
-    queryFn: () => api<{ data: Transition[] }>('GET', `/leads/${id}/transitions`),
-  });
-  const events = useQuery({
-    queryKey: ['lead', id, 'events'],
-    queryFn: () => api<Page<LeadEvent>>('GET', `/leads/${id}/events?limit=50`),
-  });
-  const tasks = useQuery({
-    queryKey: ['lead', id, 'tasks'],
-    queryFn: () => api<Page<Task>>('GET', `/tasks?lead=${id}&state=open`),
-  });
+  const explanation = useExplanation(id);
 
-  if (lead.isPending) return <Loader aria-label="Loading the lead" />;
+  if (lead.isPending || explanation.isPending) return <Loader aria-label="Loading the lead" />;
   if (lead.isError) return <ErrorNotice error={lead.error} />;
+  if (explanation.isError) return <ErrorNotice error={explanation.error} />;
   const l = lead.data;
+  const e = explanation.data;
   const label = l.name ?? l.email ?? 'Unnamed lead';
   return (
     <Stack>
       <Anchor component={Link} to="/leads" size="sm">
         ← All leads
       </Anchor>
-      <Group gap="sm" wrap="wrap">
-        <Title order={2}>{label}</Title>
-        <TemperatureBadge temperature={l.temperature} />
-        <Badge variant="outline" color="gray.8">
-          {l.status}
-        </Badge>
-      </Group>
-      <Group gap="lg" wrap="wrap">
-        <Text>
-          Fit <strong>{Math.round(l.fit)}</strong>
-        </Text>
-        <Text>
-          Interest <strong>{Math.round(l.interest)}</strong>
-        </Text>
-        <Text>
-          Probability <strong>{percentage(l.probability)}</strong>
-        </Text>
-        <Text c="gray.8" size="sm">
-          Model v{l.modelVersion} · last activity {l.lastActivityAt ? ago(l.lastActivityAt) : 'none'}
-        </Text>
-      </Group>
+      <LeadHeader lead={l} label={label} explanation={e} />
       <TouchButtons leadId={l.id} label={label} />
       <Suspense fallback={<Loader size="sm" aria-label="Loading interest over time" />}>
-        <InterestChart leadId={l.id} />
+        <InterestChart leadId={l.id} at={e.at} temperature={e.temperature} />
       </Suspense>
       <Suspense fallback={<Loader size="sm" aria-label="Loading the conversion probability" />}>
         <LeadPrediction leadId={l.id} open={l.status === 'open'} />
       </Suspense>
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <Section title="Next best actions">
-          {actions.isPending ? (
-            <Loader size="sm" aria-label="Loading next best actions" />
-          ) : actions.isError ? (
-            <ErrorNotice error={actions.error} />
-          ) : actions.data.data.length === 0 ? (
-            <Text size="sm">Nothing to do for this lead right now.</Text>
-          ) : (
-            <List spacing="xs">
-              {actions.data.data.map((a) => (
-                <List.Item key={a.id}>
-                  <Text fw={600} size="sm">
-                    {a.title}
-                  </Text>
-                  <Text size="sm" c="gray.8">
-                    {a.reason}
-                  </Text>
-                </List.Item>
-              ))}
-            </List>
-          )}
+          <NextActions leadId={l.id} />
         </Section>
         <Section title="Open tasks">
-          {tasks.isPending ? (
-            <Loader size="sm" aria-label="Loading tasks" />
-          ) : tasks.isError ? (
-            <ErrorNotice error={tasks.error} />
-          ) : tasks.data.data.length === 0 ? (
-            <Text size="sm">No open tasks.</Text>
-          ) : (
-            <List spacing="xs">
-              {tasks.data.data.map((t) => (
-                <List.Item key={t.id}>
-                  {t.title}
-                  {t.dueAt ? ` — due ${ago(t.dueAt)}` : ''}
-                </List.Item>
-              ))}
-            </List>
-          )}
+          <LeadTasks leadId={l.id} label={label} />
         </Section>
         <Section title="Qualification">
           <QualificationChecklist leadId={l.id} />
         </Section>
-        <Profile lead={l} />
-        <Company lead={l} />
-        <Stack>
-          <Outcomes lead={l} />
-          <Section title="Temperature changes">
-            {transitions.isPending ? (
-              <Loader size="sm" aria-label="Loading temperature changes" />
-            ) : transitions.isError ? (
-              <ErrorNotice error={transitions.error} />
-            ) : transitions.data.data.length === 0 ? (
-              <Text size="sm">No change yet.</Text>
-            ) : (
-              <List spacing="xs">
-                {[...transitions.data.data].reverse().map((t) => (
-                  <List.Item key={t.id}>
-                    <Text size="sm">
-                      {t.from} → {t.to} ({t.cause.kind.replaceAll('_', ' ')}) · {when(t.at)}
-                    </Text>
-                  </List.Item>
-                ))}
-              </List>
-            )}
-          </Section>
-        </Stack>
+        <Section title="Outcome">
+          <LeadOutcome lead={l} label={label} />
+        </Section>
+        <Section title="Profile">
+          <LeadProfile lead={l} />
+        </Section>
+        <Section title="Company">
+          <LeadCompany lead={l} />
+        </Section>
       </SimpleGrid>
       <Section title="Why these scores">
         <ScoreBreakdown leadId={l.id} />
       </Section>
       <Section title="Activity">
-        {events.isPending ? (
-          <Loader size="sm" aria-label="Loading activity" />
-        ) : events.isError ? (
-          <ErrorNotice error={events.error} />
-        ) : events.data.data.length === 0 ? (
-          <Text size="sm">No activity yet.</Text>
-        ) : (
-          <ScrollBox label="Activity table" minWidth={480}>
-            <Table striped>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>When</Table.Th>
-                  <Table.Th>Activity</Table.Th>
-                  <Table.Th>Details</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {events.data.data.map((e) => (
-                  <Table.Tr key={e.id}>
-                    <Table.Td>{when(e.occurredAt)}</Table.Td>
-                    <Table.Td>{e.type.replaceAll('_', ' ')}</Table.Td>
-                    <Table.Td>
-                      {Object.entries(e.properties)
-                        .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
-                        .join(', ')}
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </ScrollBox>
-        )}
+        <LeadTimeline leadId={l.id} />
       </Section>
     </Stack>
   );

@@ -100,6 +100,7 @@ function DeskForm({ settings, users }: { settings: DeskSettings; users: User[] }
         keepExistingOwner: draft.routing.keepExistingOwner,
       },
       lostFollowUp: draft.lostFollowUp,
+      outcomes: draft.outcomes,
     });
   };
   const patch = <K extends keyof DeskSettings>(key: K, value: Partial<DeskSettings[K]>) =>
@@ -226,6 +227,33 @@ function DeskForm({ settings, users }: { settings: DeskSettings; users: User[] }
               value={draft.lostFollowUp.taskTitle}
               onChange={(e) => patch('lostFollowUp', { taskTitle: e.currentTarget.value })}
               {...fieldError('lostFollowUp.taskTitle')}
+            />
+          </Stack>
+        </Card>
+        <Card withBorder component="fieldset">
+          <Title order={3} size="h5" component="legend">
+            Outcomes
+          </Title>
+          <Stack gap="sm">
+            <TagsInput
+              label="Lost reasons"
+              description="What a rep picks from when a lead is lost; the dialog adds “Other” with free text. Press Enter after each."
+              value={draft.outcomes.lostReasons}
+              onChange={(lostReasons) => patch('outcomes', { lostReasons })}
+              {...fieldError('outcomes.lostReasons')}
+            />
+            <Switch
+              label="Require a reason to mark a lead lost"
+              checked={draft.outcomes.requireLostReason}
+              onChange={(e) => patch('outcomes', { requireLostReason: e.currentTarget.checked })}
+            />
+            <TextInput
+              label="Default currency of won deals"
+              description="ISO 4217 code, e.g. EUR or USD."
+              maxLength={3}
+              value={draft.outcomes.defaultCurrency}
+              onChange={(e) => patch('outcomes', { defaultCurrency: e.currentTarget.value.toUpperCase() })}
+              {...fieldError('outcomes.defaultCurrency')}
             />
           </Stack>
         </Card>
