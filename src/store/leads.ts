@@ -1,6 +1,7 @@
 import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql, type Transaction } from 'kysely';
 import type { MatchKeys } from '../domain/duplicates.js';
 import type { Lead, LeadFields, LeadStatus } from '../domain/lead.js';
+import type { ScoreState } from '../domain/scoring/index.js';
 import { duplicateCandidates, type MovedRows, mergeInto } from './lead-merge.js';
 import type { Database, LeadRow, LeadRowUpdate } from './schema.js';
 
@@ -116,14 +117,15 @@ export interface LeadStore {
   /**
    * One page of the leads with points in a positive interest group, by that group's stored sort
    * key, highest first, ties by id (an index scan on `interest_key_<group>`), continuing after
-   * `after` (the key and id of the previous page's last row). See app/scoring/interest-ranking.
+   * `after` (the key and id of the previous page's last row), each with its stored score state.
+   * See app/scoring/interest-ranking.
    */
   byInterestKey(
     group: InterestKeyGroup,
     filter: LeadFilter,
     after: InterestKeyPosition | null,
     limit: number,
-  ): Promise<{ lead: Lead; key: number }[]>;
+  ): Promise<{ lead: Lead; key: number; state: ScoreState | null }[]>;
   /**
    * Leads with no points in any positive group (interest 0), in descending id order (the ties of a
    * descending sort), continuing below `beforeId`.
@@ -453,7 +455,11 @@ export function leadStore(db: Db): LeadStore {
         .orderBy('id')
         .limit(limit)
         .execute();
-      return rows.map((row) => ({ lead: toLead(row), key: row[column] as number }));
+      return rows.map((row) => ({
+        lead: toLead(row),
+        key: row[column] as number,
+        state: (row.score_state as ScoreState | null) ?? null,
+      }));
     },
     withoutInterestKeys: async (filter, beforeId, limit) => {
       let q = applyFilters(db.selectFrom('leads').selectAll(), filter)

@@ -133,7 +133,6 @@ describeEachDatabase('leads API: sorting by scores', (env) => {
     { sort: '-fit', value: (l) => l.fit, desc: true },
     { sort: 'temperature', value: temperatureRank, desc: false },
     { sort: '-temperature', value: temperatureRank, desc: true },
-    { sort: '-interest', value: (l) => l.interest, desc: true },
     { sort: '-probability', value: (l) => l.probability ?? -1, desc: true },
   ];
   for (const { sort, value, desc } of sorts) {
@@ -150,6 +149,31 @@ describeEachDatabase('leads API: sorting by scores', (env) => {
       }
     });
   }
+
+  it('sorts by -interest, highest first, ties by id, and walks every lead exactly once for any page size', async () => {
+    const ranked = (await list({ source, sort: '-interest', limit: '500' })).data;
+    expect(ranked.map((l) => l.id).sort()).toEqual(leads.map((l) => l.id).sort());
+    // Highest first (leads the same reported interest may differ below the rounding, which ranks them).
+    for (let i = 1; i < ranked.length; i++) {
+      expect(ranked[i - 1]?.interest).toBeGreaterThanOrEqual(ranked[i]?.interest as number);
+    }
+    // Two leads with the very same points tie, and go by id.
+    const twins = ranked.filter((l) => l.interest === 50 && l.temperature === 'warm' && l.status === 'open');
+    expect(twins.length).toBeGreaterThanOrEqual(2);
+    expect(twins.map((l) => l.id)).toEqual(
+      twins
+        .map((l) => l.id)
+        .sort()
+        .reverse(),
+    );
+    for (const limit of [1, 2, 3, 5]) {
+      const pages = await walk({ source, sort: '-interest', limit: String(limit) });
+      expect(
+        pages.flat().map((l) => l.id),
+        `by ${limit}`,
+      ).toEqual(ranked.map((l) => l.id));
+    }
+  });
 
   it('orders temperature hot > warm > cool > cold, then the closed leads, not alphabetically', async () => {
     const page = await list({ source, sort: '-temperature', limit: '500' });

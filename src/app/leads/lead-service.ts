@@ -330,15 +330,17 @@ async function listByInterest(
   }
   const ranking = await rankByInterest(ctx, actor, filter, limit, {
     asOf,
-    ...(after !== undefined && interest !== undefined ? { after: { interest, id: after.id } } : {}),
+    ...(after !== undefined && interest !== undefined ? { after: { value: interest, id: after.id } } : {}),
   });
-  const last = ranking.leads.at(-1);
   return {
     leads: ranking.leads,
-    next:
-      ranking.more && last
-        ? { sort: '-interest', value: String(last.interest), id: last.id, asOf: asOf.toISOString() }
-        : null,
+    // The ranking's own value (before rounding and clamping), exact as JSON renders a double.
+    next: ranking.next && {
+      sort: '-interest',
+      value: String(ranking.next.value),
+      id: ranking.next.id,
+      asOf: asOf.toISOString(),
+    },
   };
 }
 

@@ -1,49 +1,65 @@
 import { type Principal, visibleTo } from '../../domain/access.js';
-import { valueFromKey } from '../../domain/scoring/index.js';
+import type { Lead } from '../../domain/lead.js';
+import {
+  rankingInterest,
+  type ScoreState,
+  type ScoringModel,
+  valueFromKey,
+} from '../../domain/scoring/index.js';
 import type { InterestKeyGroup, InterestKeyPosition, LeadFilter } from '../../store/leads.js';
 import type { AppContext } from '../context.js';
-import { type ScoredLead, withScores } from './scoring-service.js';
+import { currentState, type ScoredLead, withScores } from './scoring-service.js';
 
 const SCAN = 100;
 // Deep pages read many rows above the cursor: each round reads twice as many, up to this, so a
 // page 20 screens down costs a few round trips, not dozens.
 const MAX_SCAN = 1_600;
-// Reported interest is rounded to hundredths; a margin of one hundredth keeps the stopping rule
-// exact despite that rounding.
-const ROUNDING = 0.01;
+// The bound and the values are computed along different paths (a key's log, a state's decay):
+// a margin far above their floating-point difference, far below any difference of points.
+const MARGIN = 1e-6;
 
-/** A position in the ranking: the interest and id of the last lead listed. */
+/**
+ * A position in the ranking: the ranking interest (domain `rankingInterest`: unrounded,
+ * unclamped) and id of the last lead listed.
+ */
 export interface InterestRankPosition {
-  readonly interest: number;
+  readonly value: number;
   readonly id: string;
 }
 
 export interface InterestRanking {
-  /** Scored at the ranking's instant, highest interest first, ties by id (descending). */
+  /** Scored at the ranking's instant, highest interest first. */
   readonly leads: ScoredLead[];
-  /** True when more leads follow the last one listed. */
-  readonly more: boolean;
-  /** How many leads were scored to find them. */
+  /** Where the next page starts; null when no lead follows. */
+  readonly next: InterestRankPosition | null;
+  /** How many leads were read to find them. */
   readonly scored: number;
 }
 
+interface Ranked {
+  readonly lead: Lead;
+  readonly value: number;
+}
+
 // Descending like every other descending sort of the list: ties by id, descending too.
-const byInterest = (a: ScoredLead, b: ScoredLead) =>
-  b.interest - a.interest || (a.id > b.id ? -1 : a.id < b.id ? 1 : 0);
+const byValue = (a: Ranked, b: Ranked) =>
+  b.value - a.value || (a.lead.id > b.lead.id ? -1 : a.lead.id < b.lead.id ? 1 : 0);
 
 /**
  * The `limit` leads with the highest interest at `asOf` (default now) after `after`, without
  * scoring every lead: Fagin's threshold algorithm over the two indexed sort keys (engagement and
  * intent decay with different half-lives, so no single key orders their sum). Both index scans
- * advance together from the top; each lead seen is scored exactly; the values at the two scan
- * frontiers bound the interest of every lead not seen yet (negative points only lower it), so the
- * scan stops once `limit` leads after `after` beat that bound. The order is total — interest
- * descending, then id descending — so that pages continued from the last lead of the previous one, at the
- * same `asOf`, neither skip nor repeat a lead. Leads without positive points have interest 0 and
- * take their place among the zeros by id.
+ * advance together from the top; each lead read is ranked by its interest before rounding and
+ * clamping (`rankingInterest`, from the state in the same row); the values at the two scan
+ * frontiers bound that of every lead not read yet (negative points only lower it), so the scan
+ * stops once `limit` leads after `after` beat the bound. The order is total — ranking interest
+ * descending, then id descending — and agrees with the reported interest; leads the cap shows at
+ * 100 are ranked by how far their points reach. Pages continued from the last lead of the
+ * previous one at the same `asOf` neither skip nor repeat a lead. Leads without positive points
+ * rank 0, by id, above leads whose negative points outweigh the rest.
  *
- * A page deep in the list scans every lead above it again (nothing is kept between requests); the
- * zeros at the end need a scan of every lead with points (docs/performance.md measures both).
+ * A page deep in the list reads every lead above it again (nothing is kept between requests); the
+ * leads at 0 need a read of every lead with points (docs/performance.md measures both).
  *
  * @example (await rankByInterest(ctx, actor, { temperature: 'hot' }, 20)).leads // the hot list
  */
@@ -66,12 +82,10 @@ export async function rankByInterest(
     exhausted: false,
     frontier: Number.POSITIVE_INFINITY,
   }));
-  const isAfter = (lead: ScoredLead) =>
-    after === undefined ||
-    lead.interest < after.interest ||
-    (lead.interest === after.interest && lead.id < after.id);
+  const isAfter = (r: Ranked) =>
+    after === undefined || r.value < after.value || (r.value === after.value && r.lead.id < after.id);
   const seen = new Set<string>();
-  const candidates: ScoredLead[] = [];
+  const candidates: Ranked[] = [];
   // One more than asked: whether it exists says whether another page follows.
   const wanted = limit + 1;
   let scanSize = options.scanSize ?? SCAN;
@@ -92,31 +106,55 @@ export async function rankByInterest(
         scan.exhausted = true;
         scan.frontier = 0;
       }
-      const fresh = page.map((p) => p.lead).filter((lead) => !seen.has(lead.id));
-      for (const lead of await withScores(ctx.store, fresh, now)) {
-        seen.add(lead.id);
-        if (isAfter(lead)) candidates.push(lead);
+      for (const ranked of await rankAll(ctx, page, model, now)) {
+        if (seen.has(ranked.lead.id)) continue;
+        seen.add(ranked.lead.id);
+        if (isAfter(ranked)) candidates.push(ranked);
       }
     }
-    candidates.sort(byInterest);
+    candidates.sort(byValue);
+    candidates.splice(wanted);
     const bound = scans.reduce((sum, scan) => sum + scan.frontier, 0);
     const kth = candidates[wanted - 1];
-    if (scans.every((scan) => scan.exhausted) || (kth !== undefined && kth.interest > bound + ROUNDING))
-      break;
-    candidates.splice(wanted);
+    if (scans.every((scan) => scan.exhausted) || (kth !== undefined && kth.value > bound + MARGIN)) break;
     scanSize = Math.min(scanSize * 2, MAX_SCAN);
   }
   const kth = candidates[wanted - 1];
-  if (kth === undefined || kth.interest <= 0) {
-    // Every lead with points has been seen: the rest have interest 0 and join the zeros by id.
-    const zeroBefore = after !== undefined && after.interest === 0 ? after.id : null;
-    const zero = await ctx.store.leads.withoutInterestKeys(visible, zeroBefore, wanted);
-    candidates.push(...(await withScores(ctx.store, zero, now)));
-    candidates.sort(byInterest);
+  if ((after === undefined || after.value >= 0) && (kth === undefined || kth.value <= 0)) {
+    // Every lead with points has been read; those without rank 0 and take their place by id.
+    const below = after !== undefined && after.value === 0 ? after.id : null;
+    const zero = await ctx.store.leads.withoutInterestKeys(visible, below, wanted);
+    candidates.push(...zero.map((lead) => ({ lead, value: 0 })));
+    candidates.sort(byValue);
+    candidates.splice(wanted);
   }
+  const page = candidates.slice(0, limit);
+  const last = page.at(-1);
   return {
-    leads: candidates.slice(0, limit),
-    more: candidates.length > limit,
+    leads: await withScores(
+      ctx.store,
+      page.map((r) => r.lead),
+      now,
+    ),
+    next: candidates.length > limit && last ? { value: last.value, id: last.lead.id } : null,
     scored: seen.size,
   };
+}
+
+/**
+ * The ranking interest of leads read with their stored states. A state of another model version
+ * (after a publish, until the rescore reaches the lead) is rebuilt as a read would rebuild it.
+ */
+async function rankAll(
+  ctx: AppContext,
+  rows: readonly { lead: Lead; state: ScoreState | null }[],
+  model: ScoringModel,
+  now: Date,
+): Promise<Ranked[]> {
+  const ranked: Ranked[] = [];
+  for (const { lead, state } of rows) {
+    const current = await currentState(ctx.store, lead, state, model, now);
+    ranked.push({ lead, value: rankingInterest(current, model, now.getTime()) });
+  }
+  return ranked;
 }

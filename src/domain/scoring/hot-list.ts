@@ -1,3 +1,4 @@
+import { rawInterest } from './interest.js';
 import { DAY_MS, type POSITIVE_GROUPS, type ScoringModel } from './model.js';
 import type { ScoreState } from './state.js';
 
@@ -37,4 +38,18 @@ export function interestKeys(state: ScoreState, model: ScoringModel): InterestKe
  */
 export function valueFromKey(key: number, halfLifeDays: number, nowMs: number): number {
   return 2 ** (key - nowMs / (halfLifeDays * DAY_MS));
+}
+
+/**
+ * What a ranking by current interest orders leads by: interest at `atMs` before rounding and
+ * clamping (0 before any event). Its order agrees with the reported interest (rounding and
+ * clamping are monotone) and also ranks the leads the cap at 100 makes equal, so that a ranking's
+ * ties are rare and its threshold scan stops early (app/scoring/interest-ranking.ts). Bounded
+ * above by the sum of the values of the interest keys at `atMs` (negative points only lower it).
+ *
+ * @example rankingInterest(state, b2bModel, now) // 137.5 where the lead shows 100
+ */
+export function rankingInterest(state: ScoreState, model: ScoringModel, atMs: number): number {
+  const { head } = state;
+  return head.atMs === null ? 0 : rawInterest(head.groups, model, atMs - head.atMs);
 }

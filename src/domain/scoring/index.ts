@@ -20,7 +20,7 @@ export { type Check, temperatureChecks } from './checks.js';
 export type { ScorableEvent } from './compiled-model.js';
 export { type Explanation, explain, type InterestContribution } from './explain.js';
 export { type FitContribution, type FitScore, fitScore } from './fit.js';
-export { type InterestKeys, interestKeys, valueFromKey } from './hot-list.js';
+export { type InterestKeys, interestKeys, rankingInterest, valueFromKey } from './hot-list.js';
 export { firstInstantBelow, interestScore } from './interest.js';
 export * from './model.js';
 export { renderModelSchema, ScoringModelSchema, scoringModelJsonSchema } from './model-schema.js';
