@@ -10,8 +10,8 @@ import { DEFAULT_LEAD_SORT, LEAD_LIST_SORTS, leadListFilterProperties } from './
  * A saved view lists the ones it shows.
  */
 export const LEAD_TABLE_COLUMNS = [
-  'status',
   'temperature',
+  'status',
   'fit',
   'interest',
   'probability',

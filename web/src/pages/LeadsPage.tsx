@@ -1,131 +1,81 @@
-import {
-  Anchor,
-  Checkbox,
-  Group,
-  Loader,
-  NativeSelect,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-  UnstyledButton,
-} from '@mantine/core';
+import { Group, Loader, NativeSelect, Stack, Text, TextInput, Title, UnstyledButton } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import {
-  type ColumnDef,
   flexRender,
   getCoreRowModel,
   type RowSelectionState,
-  type SortingState,
   useReactTable,
+  type VisibilityState,
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { formatDistanceToNow } from 'date-fns';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
 import { api, query } from '../api/client';
 import { LEAD_STATUSES, type Lead, type Page, TEMPERATURES } from '../api/types';
+import {
+  LEAD_TABLE_COLUMNS,
+  type LeadTableColumn,
+  type LeadTableSettings,
+  type SavedView,
+} from '../api/views';
 import { useSession } from '../auth/session';
 import { BulkActions } from '../components/BulkActions';
+import { ColumnChooser } from '../components/ColumnChooser';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorNotice } from '../components/ErrorNotice';
-import { useOwnerName } from '../components/owners';
-import { TemperatureBadge } from '../components/TemperatureBadge';
+import {
+  type COLUMN_WIDTHS,
+  DEFAULT_COLUMNS,
+  gridOf,
+  SORTS,
+  useLeadColumns,
+} from '../components/LeadColumns';
+import { SavedViews } from '../components/SavedViews';
+
+export { percentage } from '../components/LeadColumns';
 
 const PAGE_SIZE = 100;
 const ROW_HEIGHT = 44; // px
-// The fields the API sorts on (GET /api/v1/leads `sort`); the others are shown, not sorted.
-const SORTABLE = new Set(['name', 'probability', 'lastActivityAt', 'createdAt']);
-
-const leadLabel = (lead: Lead) => lead.name ?? lead.email ?? 'Unnamed lead';
-/** The predicted chance to become a customer, as a whole percentage; "—" when there is none. */
-export const percentage = (probability: number | null | undefined): string =>
-  probability === null || probability === undefined ? '—' : `${Math.round(probability * 100)}%`;
-
-function useLeadColumns(): ColumnDef<Lead>[] {
-  const ownerName = useOwnerName();
-  return useMemo<ColumnDef<Lead>[]>(
-    () => [
-      {
-        id: 'select',
-        header: ({ table }) => (
-          <Checkbox
-            aria-label="Select all loaded leads"
-            checked={table.getIsAllRowsSelected()}
-            indeterminate={table.getIsSomeRowsSelected()}
-            onChange={table.getToggleAllRowsSelectedHandler()}
-          />
-        ),
-        cell: ({ row }) => (
-          <Checkbox
-            aria-label={`Select ${leadLabel(row.original)}`}
-            checked={row.getIsSelected()}
-            onChange={row.getToggleSelectedHandler()}
-          />
-        ),
-      },
-      {
-        id: 'name',
-        header: 'Lead',
-        cell: ({ row }) => (
-          <Anchor component={Link} to={`/leads/${row.original.id}`} truncate="end">
-            {leadLabel(row.original)}
-            {row.original.company ? ` · ${row.original.company}` : ''}
-          </Anchor>
-        ),
-      },
-      {
-        id: 'temperature',
-        header: 'Temperature',
-        cell: ({ row }) => <TemperatureBadge temperature={row.original.temperature} />,
-      },
-      { id: 'fit', header: 'Fit', cell: ({ row }) => Math.round(row.original.fit) },
-      { id: 'interest', header: 'Interest', cell: ({ row }) => Math.round(row.original.interest) },
-      { id: 'probability', header: 'Probability', cell: ({ row }) => percentage(row.original.probability) },
-      { id: 'owner', header: 'Owner', cell: ({ row }) => ownerName(row.original.ownerId) },
-      { id: 'source', header: 'Source', cell: ({ row }) => row.original.source ?? '—' },
-      {
-        id: 'lastActivityAt',
-        header: 'Last activity',
-        cell: ({ row }) =>
-          row.original.lastActivityAt
-            ? formatDistanceToNow(new Date(row.original.lastActivityAt), { addSuffix: true })
-            : 'none',
-      },
-      {
-        id: 'createdAt',
-        header: 'Created',
-        cell: ({ row }) => formatDistanceToNow(new Date(row.original.createdAt), { addSuffix: true }),
-      },
-    ],
-    [ownerName],
-  );
-}
+const FILTERS = ['temperature', 'status', 'owner', 'source', 'q'] as const;
 
 const options = (values: readonly string[], any: string) => [
   { value: '', label: any },
   ...values.map((v) => ({ value: v, label: v })),
 ];
 
-/** Every lead the user may see: filters in the address, server-side sort and paging, virtual rows. */
+/** The columns named in the address (`cols=fit,interest`), or the defaults. */
+function columnsOf(param: string | null): LeadTableColumn[] {
+  if (param === null) return [...DEFAULT_COLUMNS];
+  const named = param.split(',');
+  return LEAD_TABLE_COLUMNS.filter((c) => named.includes(c));
+}
+
+/**
+ * Every lead the user may see: filters, sort and columns in the address (so a reload or a shared
+ * link keeps them), saved as named views; server-side sort and keyset paging, virtual rows.
+ */
 export function LeadsPage() {
   const { session } = useSession();
   const [params, setParams] = useSearchParams();
-  const set = (key: string, value: string | null) =>
+  const change = (values: Record<string, string | null>) =>
     setParams(
       (current) => {
         const next = new URLSearchParams(current);
-        if (value) next.set(key, value);
-        else next.delete(key);
+        for (const [key, value] of Object.entries(values)) {
+          if (value) next.set(key, value);
+          else next.delete(key);
+        }
         return next;
       },
       { replace: true },
     );
+  const set = (key: string, value: string | null) => change({ [key]: value });
   const [search, setSearch] = useState(params.get('q') ?? '');
   const searchLater = useDebouncedCallback((text: string) => set('q', text.trim() || null), 300);
   const sortParam = params.get('sort') ?? '-createdAt';
-  const sorting: SortingState = [{ id: sortParam.replace(/^-/, ''), desc: sortParam.startsWith('-') }];
+  const sortId = sortParam.replace(/^-/, '');
+  const columns = columnsOf(params.get('cols'));
   const filters = {
     temperature: params.get('temperature'),
     status: params.get('status'),
@@ -133,6 +83,22 @@ export function LeadsPage() {
     source: params.get('source'),
     q: params.get('q'),
     sort: sortParam,
+  };
+  const settings: LeadTableSettings = {
+    filters: Object.fromEntries(FILTERS.flatMap((k) => (params.get(k) ? [[k, params.get(k)]] : []))),
+    sort: sortParam,
+    columns,
+  };
+  const applyView = (view: SavedView | null) => {
+    if (!view) return set('view', null);
+    const f = view.view.filters;
+    setSearch(f.q ?? '');
+    change({
+      ...Object.fromEntries(FILTERS.map((k) => [k, f[k] ?? null])),
+      sort: view.view.sort,
+      cols: view.view.columns.join(','),
+      view: view.id,
+    });
   };
 
   const leads = useInfiniteQuery({
@@ -153,23 +119,29 @@ export function LeadsPage() {
   // What the last bulk action did; it outlives the selection it acted on.
   const [notice, setNotice] = useState<string | null>(null);
 
-  const columns = useLeadColumns();
+  const columnDefs = useLeadColumns();
+  const columnVisibility: VisibilityState = Object.fromEntries(
+    LEAD_TABLE_COLUMNS.map((c) => [c, columns.includes(c)]),
+  );
   const table = useReactTable({
     data: rows,
-    columns,
+    columns: columnDefs,
     getCoreRowModel: getCoreRowModel(),
     getRowId: (lead) => lead.id,
     enableRowSelection: true,
     onRowSelectionChange: setRowSelection,
     manualSorting: true,
-    state: { sorting, rowSelection },
-    onSortingChange: (updater) => {
-      const next = typeof updater === 'function' ? updater(sorting) : updater;
-      const first = next[0];
-      set('sort', first ? `${first.desc ? '-' : ''}${first.id}` : null);
-    },
-    enableSortingRemoval: false,
+    state: { rowSelection, columnVisibility },
   });
+  const visible = table.getVisibleLeafColumns().map((c) => c.id as keyof typeof COLUMN_WIDTHS);
+  const grid = gridOf(visible);
+  const sortBy = (id: string) => {
+    const how = SORTS[id as keyof typeof SORTS];
+    if (!how) return;
+    // A second click reverses the order where both are offered; interest stays highest first.
+    const desc = sortId === id && how.both ? !sortParam.startsWith('-') : how.first === 'desc';
+    set('sort', `${desc ? '-' : ''}${id}`);
+  };
 
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
@@ -203,17 +175,17 @@ export function LeadsPage() {
         />
         <NativeSelect
           label="Temperature"
-          data={options(TEMPERATURES, 'Any temperature')}
+          data={options(TEMPERATURES, 'Any')}
           value={params.get('temperature') ?? ''}
           onChange={(e) => set('temperature', e.currentTarget.value || null)}
-          w={160}
+          w={130}
         />
         <NativeSelect
           label="Status"
-          data={options(LEAD_STATUSES, 'Any status')}
+          data={options(LEAD_STATUSES, 'Any')}
           value={params.get('status') ?? ''}
           onChange={(e) => set('status', e.currentTarget.value || null)}
-          w={150}
+          w={140}
         />
         <NativeSelect
           label="Owner"
@@ -224,9 +196,10 @@ export function LeadsPage() {
           ]}
           value={params.get('owner') ?? ''}
           onChange={(e) => set('owner', e.currentTarget.value || null)}
-          w={140}
+          w={130}
         />
         <TextInput
+          key={params.get('source') ?? ''}
           label="Source"
           placeholder="website, ads…"
           defaultValue={params.get('source') ?? ''}
@@ -234,18 +207,18 @@ export function LeadsPage() {
           onKeyDown={(e) => {
             if (e.key === 'Enter') set('source', e.currentTarget.value.trim() || null);
           }}
-          w={140}
+          w={130}
         />
+        <ColumnChooser columns={columns} onChange={(next) => set('cols', next.join(','))} />
       </Group>
+      <SavedViews activeId={params.get('view')} current={settings} onApply={applyView} />
       {leads.isPending ? (
         <Loader aria-label="Loading leads" />
       ) : leads.isError ? (
         <ErrorNotice error={leads.error} />
       ) : rows.length === 0 ? (
         <EmptyState
-          title={
-            [...params.keys()].some((k) => k !== 'sort') ? 'No lead matches these filters' : 'No leads yet'
-          }
+          title={FILTERS.some((k) => params.get(k)) ? 'No lead matches these filters' : 'No leads yet'}
         />
       ) : (
         <>
@@ -270,7 +243,7 @@ export function LeadsPage() {
           <div
             ref={scroller}
             className="leads-scroller"
-            style={{ height: 'calc(100vh - 300px)', minHeight: 320 }}
+            style={{ height: 'calc(100vh - 340px)', minHeight: 320 }}
           >
             <table
               className="leads-table"
@@ -279,23 +252,21 @@ export function LeadsPage() {
             >
               <thead className="leads-head">
                 {table.getHeaderGroups().map((group) => (
-                  <tr aria-rowindex={1} className="leads-grid" key={group.id}>
+                  <tr aria-rowindex={1} className="leads-grid" style={grid} key={group.id}>
                     {group.headers.map((header) => {
-                      const sortable = SORTABLE.has(header.id);
-                      const sorted = header.column.getIsSorted();
+                      const sorted =
+                        sortId === header.id ? (sortParam.startsWith('-') ? 'desc' : 'asc') : false;
                       return (
                         <th
                           key={header.id}
                           scope="col"
+                          className={header.id === 'name' ? 'leads-sticky' : undefined}
                           aria-sort={
                             sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined
                           }
                         >
-                          {sortable ? (
-                            <UnstyledButton
-                              fw={600}
-                              onClick={() => header.column.toggleSorting(sorted === 'asc')}
-                            >
+                          {SORTS[header.id as keyof typeof SORTS] ? (
+                            <UnstyledButton fw={600} onClick={() => sortBy(header.id)}>
                               {flexRender(header.column.columnDef.header, header.getContext())}
                               {sorted === 'asc' ? ' ▲' : sorted === 'desc' ? ' ▼' : ''}
                             </UnstyledButton>
@@ -317,10 +288,12 @@ export function LeadsPage() {
                       aria-rowindex={item.index + 2}
                       key={row.id}
                       className={`leads-grid leads-row${row.getIsSelected() ? ' leads-row-selected' : ''}`}
-                      style={{ height: item.size, transform: `translateY(${item.start}px)` }}
+                      style={{ ...grid, height: item.size, transform: `translateY(${item.start}px)` }}
                     >
                       {row.getVisibleCells().map((cell) => (
-                        <td key={cell.id}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</td>
+                        <td key={cell.id} className={cell.column.id === 'name' ? 'leads-sticky' : undefined}>
+                          {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                        </td>
                       ))}
                     </tr>
                   );
