@@ -1,6 +1,6 @@
 // The leads table sorted by fit, temperature and current interest at 100k leads on PostgreSQL
 // (GET /api/v1/leads?sort=-fit|-temperature|-interest): EXPLAIN (ANALYZE, BUFFERS) of the first page
-// and of a deep page (the cursor after 1,000 leads) of each, with and without migration 0017's
+// and of a deep page (the cursor after 1,000 leads) of each, with and without migration 0016's
 // indexes for fit and temperature; for interest, which is ranked by the threshold algorithm over
 // the two interest key indexes (app/scoring/interest-ranking.ts), the whole page through the
 // service — statements, rows read, leads scored, wall time — and the plans of its index scans.

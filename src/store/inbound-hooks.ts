@@ -1,43 +1,8 @@
-import { type ColumnType, type Generated, type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { DeliveryOutcome, HookProvider, InboundHook } from '../domain/integrations/hook.js';
 import type { Lead } from '../domain/lead.js';
 import { toLead } from './leads.js';
-import type { Database } from './schema.js';
-
-// The tables of migration 0019, declared beside the only code that queries them.
-declare module './schema.js' {
-  interface Database {
-    inbound_hooks: InboundHooksTable;
-    inbound_hook_deliveries: InboundHookDeliveriesTable;
-  }
-}
-
-type Timestamp = ColumnType<Date, Date | string, Date | string>;
-
-export interface InboundHooksTable {
-  id: Generated<string>;
-  provider: HookProvider;
-  name: string;
-  secret: string;
-  config: ColumnType<Record<string, unknown>, string, string>;
-  active: Generated<boolean>;
-  created_at: Timestamp;
-  created_by: string | null;
-  updated_at: Timestamp;
-  deleted_at: Timestamp | null;
-}
-
-export interface InboundHookDeliveriesTable {
-  id: Generated<number>;
-  hook_id: string;
-  received_at: Timestamp;
-  outcome: DeliveryOutcome;
-  reason: string | null;
-  external_id: string | null;
-  lead_id: string | null;
-  lead_created: Generated<boolean>;
-  event_ids: ColumnType<(number | string)[], number[] | undefined, number[]>;
-}
+import type { Database, InboundHookDeliveriesTable, InboundHooksTable } from './schema.js';
 
 /** A hook with its secret: for verifying deliveries, never for answering the API. */
 export interface InboundHookWithSecret extends InboundHook {

@@ -16,8 +16,8 @@ import * as leadsTemperatureCreated from './migrations/0012_leads_temperature_cr
 import * as firstTouchTimersLead from './migrations/0013_first_touch_timers_lead.js';
 import * as deskWorkday from './migrations/0014_desk_workday.js';
 import * as workFollowsTheLead from './migrations/0015_work_follows_the_lead.js';
-import * as leadsSortFitTemperature from './migrations/0017_leads_sort_fit_temperature.js';
-import * as inboundHooks from './migrations/0019_inbound_hooks.js';
+import * as leadsSortFitTemperature from './migrations/0016_leads_sort_fit_temperature.js';
+import * as inboundHooks from './migrations/0017_inbound_hooks.js';
 import type { Database } from './schema.js';
 
 // Listed in code rather than read from a folder so that the built package and the sources agree
@@ -38,8 +38,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0013_first_touch_timers_lead': firstTouchTimersLead,
   '0014_desk_workday': deskWorkday,
   '0015_work_follows_the_lead': workFollowsTheLead,
-  '0017_leads_sort_fit_temperature': leadsSortFitTemperature,
-  '0019_inbound_hooks': inboundHooks,
+  '0016_leads_sort_fit_temperature': leadsSortFitTemperature,
+  '0017_inbound_hooks': inboundHooks,
 };
 
 /**

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { DeliveryOutcome, HookProvider } from '../domain/integrations/hook.js';
 
 /** Kysely's view of the tables. Column names are the database's; the store maps them to domain names. */
 export interface Database {
@@ -25,6 +26,8 @@ export interface Database {
   prediction_models: PredictionModelsTable;
   prediction_runs: PredictionRunsTable;
   saved_views: SavedViewsTable;
+  inbound_hooks: InboundHooksTable;
+  inbound_hook_deliveries: InboundHookDeliveriesTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -334,4 +337,29 @@ export interface SavedViewsTable {
   view: Json;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+export interface InboundHooksTable {
+  id: Generated<string>;
+  provider: HookProvider;
+  name: string;
+  secret: string;
+  config: ColumnType<Record<string, unknown>, string, string>;
+  active: Generated<boolean>;
+  created_at: Timestamp;
+  created_by: string | null;
+  updated_at: Timestamp;
+  deleted_at: Timestamp | null;
+}
+
+export interface InboundHookDeliveriesTable {
+  id: Generated<number>;
+  hook_id: string;
+  received_at: Timestamp;
+  outcome: DeliveryOutcome;
+  reason: string | null;
+  external_id: string | null;
+  lead_id: string | null;
+  lead_created: Generated<boolean>;
+  event_ids: ColumnType<(number | string)[], number[] | undefined, number[]>;
 }

@@ -122,7 +122,7 @@ describe('the web app in Chromium', () => {
     await rep.getByRole('link', { name: 'Leads' }).first().click();
     const table = rep.getByRole('table', { name: 'Leads' });
     await table.getByText('Colin Cold').waitFor();
-    await capture(rep, 'leads');
+    // (Its screenshot is test/e2e/leads-table.e2e.ts's, on demo data.)
     expect(await seriousA11yViolations(rep)).toEqual([]);
 
     await rep.getByLabel('Temperature', { exact: true }).selectOption('hot');
@@ -278,7 +278,7 @@ describe('the web app in Chromium', () => {
 
     await admin.getByRole('link', { name: 'Settings' }).click();
     await admin.getByRole('table', { name: 'Users' }).getByText('rep@example.com').waitFor();
-    await capture(admin, 'settings-users');
+    // (Its screenshot is test/e2e/setup.e2e.ts's, which also adds, changes and deactivates users.)
     expect(await seriousA11yViolations(admin)).toEqual([]);
 
     await admin.getByRole('tab', { name: 'Desk' }).click();
