@@ -35,8 +35,16 @@ export interface DeskStore {
    * timer's start. Returns the timers stopped.
    */
   recordTouches(touches: readonly Touch[]): Promise<FirstTouchTimer[]>;
-  /** The earliest of a lead's events of these types at or after `since` (a touch before its timer). */
-  firstEventSince(leadId: string, types: readonly string[], since: Date): Promise<Touch | undefined>;
+  /**
+   * A lead's first events of these types at or after `since`, oldest first (the touches that may
+   * have come before its timer was started).
+   */
+  eventsSince(
+    leadId: string,
+    types: readonly string[],
+    since: Date,
+    limit: number,
+  ): Promise<{ type: string; occurredAt: Date; properties: Record<string, unknown> }[]>;
   /** Stops the running timer whose task this is. */
   touchByTask(taskId: string, at: Date): Promise<FirstTouchTimer | undefined>;
   /**
@@ -144,19 +152,23 @@ export function deskStore(db: Kysely<Database> | Transaction<Database>): DeskSto
         returning t.*`.execute(db);
       return rows.map(toTimer);
     },
-    firstEventSince: async (leadId, types, since) => {
-      if (types.length === 0) return undefined;
-      const row = await db
+    eventsSince: async (leadId, types, since, limit) => {
+      if (types.length === 0) return [];
+      const rows = await db
         .selectFrom('events')
-        .select(['type', 'occurred_at'])
+        .select(['type', 'occurred_at', 'properties'])
         .where('lead_id', '=', leadId)
         .where('type', 'in', [...types])
         .where('occurred_at', '>=', since)
         .orderBy('occurred_at')
         .orderBy('id')
-        .limit(1)
-        .executeTakeFirst();
-      return row && { leadId, at: row.occurred_at, touch: row.type };
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({
+        type: r.type,
+        occurredAt: r.occurred_at,
+        properties: r.properties,
+      }));
     },
     touchByTask: async (taskId, at) => {
       const row = await running()

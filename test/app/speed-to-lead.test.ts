@@ -168,6 +168,28 @@ describeEachDatabase(
       expect(timer).toMatchObject({ touch: 'call', elapsedMs: MINUTE });
     });
 
+    it('a missed inbound call (a call tracker reporting the lead calling in) stops no clock', async () => {
+      const leadId = await leadTurningHot(env.app);
+      env.clock.advance(MINUTE);
+      // Before the dispatcher ran (the early-touch path) and after it (the ingest path).
+      await ingestEvents(env.app.ctx, [
+        { leadId, type: 'call', properties: { direction: 'inbound', answered: false, outcome: 'no_answer' } },
+      ]);
+      await runDeskWork(env.app.ctx);
+      await ingestEvents(env.app.ctx, [
+        { leadId, type: 'call', properties: { direction: 'inbound', answered: false, outcome: 'voicemail' } },
+      ]);
+      const [missed] = await env.app.ctx.store.desk.timersOf(leadId);
+      expect(missed).toMatchObject({ touchedAt: null, closedAt: null });
+
+      env.clock.advance(MINUTE);
+      await ingestEvents(env.app.ctx, [
+        { leadId, type: 'call', properties: { direction: 'inbound', answered: true, durationSeconds: 240 } },
+      ]);
+      const [answered] = await env.app.ctx.store.desk.timersOf(leadId);
+      expect(answered).toMatchObject({ touch: 'call', elapsedMs: 2 * MINUTE });
+    });
+
     it('completing the contact-now task is a first touch too', async () => {
       const leadId = await leadTurningHot(env.app);
       await runDeskWork(env.app.ctx);

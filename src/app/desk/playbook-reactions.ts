@@ -2,7 +2,7 @@ import { isHistoricalSignal } from '../../domain/desk/history.js';
 import { nextInRotation, routeLead } from '../../domain/desk/routing.js';
 import type { DeskSettings } from '../../domain/desk/settings.js';
 import type { Signal } from '../../domain/desk/signal.js';
-import type { FirstTouchTimer } from '../../domain/desk/speed-to-lead.js';
+import { type FirstTouchTimer, isTouch } from '../../domain/desk/speed-to-lead.js';
 import type { Lead } from '../../domain/lead.js';
 import type { Store } from '../../store/store.js';
 import type { BatchFacts } from './history.js';
@@ -11,6 +11,8 @@ import { completeTouchedTasks } from './speed-to-lead.js';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
+/** Events read when looking for a touch that came before its clock (missed calls are skipped). */
+const EARLY_TOUCH_LOOKAHEAD = 50;
 
 /**
  * What the playbook does by itself when a signal is dispatched (SPEC §2 Playbook): a lead that
@@ -124,8 +126,13 @@ async function handOver(
   await store.signals.emit([taskCreated(task)], now);
   // A rep quick enough to call before this ran (the dispatcher follows the change by moments)
   // has already touched the lead: that call stops the clock.
-  const early = await store.desk.firstEventSince(leadId, settings.speedToLead.touchEvents, startedAt);
-  if (early) await completeTouchedTasks(store, await store.desk.recordTouches([early]));
+  const touchTypes = new Set(settings.speedToLead.touchEvents);
+  const candidates = await store.desk.eventsSince(leadId, [...touchTypes], startedAt, EARLY_TOUCH_LOOKAHEAD);
+  const early = candidates.find((e) => isTouch(e, touchTypes));
+  if (early) {
+    const touch = { leadId, at: early.occurredAt, touch: early.type };
+    await completeTouchedTasks(store, await store.desk.recordTouches([touch]));
+  }
 }
 
 /**

@@ -42,3 +42,21 @@ export function slaView(timer: FirstTouchTimer, now: Date): SlaView {
   const msLeft = timer.dueAt.getTime() - now.getTime();
   return { ...base, state: msLeft < 0 ? 'breached' : 'running', msLeft, elapsedMs: null };
 }
+
+/** Outcomes of a call in which nobody spoke with the lead. */
+const UNANSWERED_CALL_OUTCOMES: ReadonlySet<unknown> = new Set(['no_answer', 'voicemail']);
+
+/**
+ * Whether an event is a first touch: its type is one of the `touchEvents`, except an inbound call
+ * nobody answered. A call tracker (docs/integrations.md) reports the lead's missed call to sales;
+ * that is the lead reaching for us, and stopping the clock on it would hide the very lead that
+ * needs a call back. A rep's outbound attempt without an answer still counts: it was a touch.
+ */
+export function isTouch(
+  event: { readonly type: string; readonly properties: Readonly<Record<string, unknown>> },
+  touchTypes: ReadonlySet<string>,
+): boolean {
+  if (!touchTypes.has(event.type)) return false;
+  if (event.type !== 'call' || event.properties.direction !== 'inbound') return true;
+  return event.properties.answered !== false && !UNANSWERED_CALL_OUTCOMES.has(event.properties.outcome);
+}

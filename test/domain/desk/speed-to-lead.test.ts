@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type FirstTouchTimer, slaView } from '../../../src/domain/desk/speed-to-lead.js';
+import { type FirstTouchTimer, isTouch, slaView } from '../../../src/domain/desk/speed-to-lead.js';
 import { taskState } from '../../../src/domain/desk/task.js';
 
 const at = (minutes: number) => new Date(Date.UTC(2026, 2, 2, 9, minutes));
@@ -44,5 +44,23 @@ describe('taskState', () => {
     expect(taskState(task, at(121))).toBe('overdue');
     expect(taskState({ ...task, doneAt: at(5) }, at(121))).toBe('done');
     expect(taskState({ doneAt: null, dueAt: null }, at(0))).toBe('unscheduled');
+  });
+});
+
+describe('isTouch', () => {
+  const types = new Set(['call', 'email_sent']);
+  const call = (properties: Record<string, unknown>) => ({ type: 'call', properties });
+
+  it('counts the touch types, and an outbound call whether or not anyone answered', () => {
+    expect(isTouch({ type: 'email_sent', properties: {} }, types)).toBe(true);
+    expect(isTouch({ type: 'page_view', properties: {} }, types)).toBe(false);
+    expect(isTouch(call({ direction: 'outbound', outcome: 'no_answer' }), types)).toBe(true);
+    expect(isTouch(call({ outcome: 'voicemail' }), types)).toBe(true);
+  });
+
+  it('does not count an inbound call nobody answered', () => {
+    expect(isTouch(call({ direction: 'inbound', answered: false }), types)).toBe(false);
+    expect(isTouch(call({ direction: 'inbound', outcome: 'voicemail' }), types)).toBe(false);
+    expect(isTouch(call({ direction: 'inbound', answered: true, outcome: 'interested' }), types)).toBe(true);
   });
 });
