@@ -22,9 +22,9 @@ import { QUEUE_SECTIONS, type QueueCard, type QueueLead, type QueueSection, type
 import { canListUsers, useSession } from '../auth/session';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { LeadStateBadge } from '../components/LeadStateBadge';
 import { useOwnerName } from '../components/owners';
 import { SlaCountdown } from '../components/SlaCountdown';
-import { TemperatureBadge } from '../components/TemperatureBadge';
 import { TouchButtons } from '../components/TouchButtons';
 import { CompleteTaskDialog } from '../components/tasks/CompleteTaskDialog';
 import { TaskForm } from '../components/tasks/TaskForm';
@@ -124,14 +124,7 @@ function QueueCardView({
               <Anchor component={Link} to={`/leads/${lead.id}`} fw={700} size="lg">
                 {label}
               </Anchor>
-              <TemperatureBadge temperature={lead.temperature} />
-              <Badge
-                variant={lead.status === 'open' ? 'outline' : 'filled'}
-                color="gray.8"
-                aria-label={`Status: ${lead.status}`}
-              >
-                {lead.status}
-              </Badge>
+              <LeadStateBadge status={lead.status} temperature={lead.temperature} showWas />
             </Group>
             <Text size="sm" c="gray.8">
               {[lead.company, lead.email].filter(Boolean).join(' · ')} · fit {Math.round(lead.fit)} · interest{' '}
@@ -141,7 +134,10 @@ function QueueCardView({
               <Text size="sm">Hot {formatDistanceToNow(new Date(card.hotSince), { addSuffix: true })}</Text>
             )}
           </Stack>
-          {card.sla && <SlaCountdown sla={card.sla} receivedAt={receivedAt} prominent={clockRuns} />}
+          {/* A closed lead's clock is history; its card is here for a task, not for speed to lead. */}
+          {card.sla && lead.status === 'open' && (
+            <SlaCountdown sla={card.sla} receivedAt={receivedAt} prominent={clockRuns} />
+          )}
         </Group>
         {card.tasks.length > 0 && (
           <Stack
