@@ -26,6 +26,8 @@ export const MERGED_LEAD_TABLES = [
   // Runs of automation rules: the loop guard counts a rule's recent runs per lead, so they follow
   // the person.
   'automation_runs',
+  // What a call tracker or another inbound adapter delivered for the person (docs/integrations.md).
+  'inbound_hook_deliveries',
 ] as const;
 export type MergedLeadTable = (typeof MERGED_LEAD_TABLES)[number];
 
