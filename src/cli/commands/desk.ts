@@ -63,6 +63,20 @@ function timeZoneOption(raw: string | undefined): string {
 const whoOf = (lead: { email: string | null; name: string | null; id: string }) =>
   lead.email ?? lead.name ?? lead.id;
 
+/**
+ * Owners as people read them: the user's name (else the sign-in email), marked when deactivated;
+ * an id that names no user is shown as it is. One read of the users: a team is small.
+ */
+async function ownerLabels(ctx: AppContext): Promise<(ownerId: string | null) => string> {
+  const labels = new Map(
+    (await ctx.store.users.list()).map((u) => [
+      u.id,
+      `${u.name.trim() || u.email}${u.active ? '' : ' (inactive)'}`,
+    ]),
+  );
+  return (ownerId) => (ownerId === null ? '(unassigned)' : (labels.get(ownerId) ?? ownerId));
+}
+
 const taskLine = (t: Task) =>
   `${t.kind}: ${t.title}${t.dueAt ? ` (due ${t.dueAt.toISOString()})` : ''} [${t.id}]`;
 
@@ -83,6 +97,7 @@ export async function queueCommand(
       line(io.out, 'The queue is empty: no hot lead waits and no task is open.');
       return;
     }
+    const ownerOf = await ownerLabels(app.ctx);
     for (const section of QUEUE_SECTIONS) {
       const cards = queue.cards.filter((c) => c.section === section);
       if (cards.length === 0) continue;
@@ -96,7 +111,7 @@ export async function queueCommand(
           whoOf(card.lead),
           card.lead.status,
           card.lead.temperature,
-          card.lead.ownerId ?? '(unassigned)',
+          ownerOf(card.lead.ownerId),
           describeSla(card.sla),
           card.tasks.map(taskLine).join('\n'),
         ]);
@@ -140,6 +155,7 @@ export async function tasksCommand(
       line(io.out, 'No tasks match.');
       return;
     }
+    const ownerOf = await ownerLabels(app.ctx);
     const table = new Table({
       style: PLAIN,
       head: ['id', 'due', 'kind', 'title', 'lead', 'owner', 'closed'],
@@ -151,7 +167,7 @@ export async function tasksCommand(
         t.kind,
         t.title,
         t.leadId,
-        t.ownerId ?? '',
+        ownerOf(t.ownerId),
         t.doneAt
           ? `${t.closedReason ?? 'completed'} ${t.doneAt.toISOString()}${t.outcome ? ` (${t.outcome})` : ''}`
           : '',
