@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { demoCounts } from '../../src/app/demo/demo-counts.js';
 import { DEMO_PASSWORD, type DemoSummary, loadDemo } from '../../src/app/demo/load-demo.js';
+import { hotQueue } from '../../src/app/desk/queue.js';
 import { upsertLead } from '../../src/app/leads/lead-service.js';
 import { conversionByTemperature, speedToLead } from '../../src/app/stats/stats-service.js';
 import { adminActor, describeEachDatabase } from '../support/databases.js';
@@ -72,6 +73,19 @@ describeEachDatabase(
       const speed = await speedToLead(env.app.ctx, window());
       expect(speed.total.met).toBeGreaterThan(0);
       expect(speed.total.breached).toBeGreaterThan(0);
+    });
+
+    it('ends on a live morning: leads of two reps or more under Now, their clocks running', async () => {
+      const queue = await hotQueue(env.app.ctx, adminActor, { limit: 100, timeZone: 'UTC' });
+      const now = queue.cards.filter((c) => c.section === 'now');
+      expect(now.length).toBeGreaterThanOrEqual(4);
+      for (const card of now) {
+        expect(card.sla?.state).toBe('running');
+        // Asked 5–40 minutes before the end: an hour's clock runs 20–55 minutes on.
+        expect(card.sla?.msLeft).toBeGreaterThanOrEqual(15 * 60_000);
+      }
+      expect(new Set(now.map((c) => c.lead.ownerId)).size).toBeGreaterThanOrEqual(2);
+      expect(now.every((c) => c.lead.ownerId !== null)).toBe(true);
     });
 
     it('has customers and lost leads, and converts hot better than warm and warm better than cold', async () => {

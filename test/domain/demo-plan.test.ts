@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decideOutcome } from '../../src/domain/demo/outcome.js';
-import { generateDemoPlan } from '../../src/domain/demo/plan.js';
+import { generateDemoPlan, LIVE_ASK_MINUTES, liveLeadCount } from '../../src/domain/demo/plan.js';
 import { Random } from '../../src/domain/demo/random.js';
+import { TARGET_INDUSTRIES } from '../../src/domain/demo/vocabulary.js';
 import { FREE_MAIL_PATTERN } from '../../src/domain/free-mail.js';
 
 const DAY = 86_400_000;
@@ -110,6 +111,43 @@ describe('the demo plan', () => {
     expect(delays.some((d) => d < 60)).toBe(true);
     expect(delays.some((d) => d > 60 && d <= 300)).toBe(true);
     expect(delays.some((d) => d === Number.POSITIVE_INFINITY)).toBe(true);
+  });
+
+  it('ends on a live morning: its last leads, fit, ask for sales 5–40 minutes before the end and are not called', () => {
+    expect(liveLeadCount(600)).toBe(4);
+    expect(liveLeadCount(12)).toBe(1);
+    const asks = plan.events.filter(
+      (e) =>
+        e.type === 'form_submit' &&
+        e.properties.form === 'Contact sales' &&
+        e.occurredAt.getTime() >= end.getTime() - LIVE_ASK_MINUTES.earliest * 60_000,
+    );
+    expect(asks.length).toBeGreaterThanOrEqual(4);
+    // The last four planned (event ids demo-<seed>-<lead index>-<n>), not the last created.
+    const liveEmails = new Set(
+      plan.events.filter((e) => Number(e.id.split('-')[2]) >= 596).map((e) => e.email),
+    );
+    const live = plan.leads.filter((l) => liveEmails.has(l.email));
+    expect(live).toHaveLength(4);
+    const minutesBefore: number[] = [];
+    for (const lead of live) {
+      const ask = asks.find((e) => e.email === lead.email);
+      expect(ask, lead.email).toBeDefined();
+      const minutes = (end.getTime() - (ask?.occurredAt.getTime() as number)) / 60_000;
+      expect(minutes).toBeGreaterThanOrEqual(LIVE_ASK_MINUTES.latest);
+      expect(minutes).toBeLessThanOrEqual(LIVE_ASK_MINUTES.earliest);
+      minutesBefore.push(minutes);
+      // Fit ≥ 50 in the b2b preset, so the "Contact sales" form makes them hot.
+      expect(lead.jobTitle).toMatch(/\b(ceo|cto|cfo|coo|vp|head|director|founder|chief)\b/i);
+      expect(TARGET_INDUSTRIES.has(lead.industry as string)).toBe(true);
+      expect(lead.companySize).toBeGreaterThanOrEqual(50);
+      expect(lead.companySize).toBeLessThanOrEqual(1000);
+      expect(lead.email).not.toMatch(new RegExp(FREE_MAIL_PATTERN, 'i'));
+      expect(lead.decision).toBeNull();
+      expect(plan.events.some((e) => e.email === lead.email && e.type === 'call')).toBe(false);
+    }
+    // Spread over the window, so the deadlines do not all fall at once.
+    expect(Math.max(...minutesBefore) - Math.min(...minutesBefore)).toBeGreaterThan(10);
   });
 
   it('decides leads at least 5 days after creation (5–30 days after intent, 10–40 after creation), never after the end', () => {

@@ -14,7 +14,11 @@ interface Task {
   sla: boolean;
 }
 interface Queue {
-  data: { section: string; lead: { id: string; name: string | null; status: string } }[];
+  data: {
+    section: string;
+    lead: { id: string; name: string | null; status: string; ownerId: string | null };
+    sla: { state: string; dueAt: string } | null;
+  }[];
 }
 
 async function until<T>(read: () => Promise<T | undefined>, what: string, ms = 30_000): Promise<T> {
@@ -27,14 +31,14 @@ async function until<T>(read: () => Promise<T | undefined>, what: string, ms = 3
   throw new Error(`timed out waiting for ${what}`);
 }
 
-// A rep's morning on the demo data set: the demo's history leaves every speed-to-lead clock of
-// the simulation stopped or long breached, so a lead of the rep's turns hot now (as a website form
-// would make it) and the rep works the queue from the top.
+// A rep's morning on the demo data set: the demo ends with a few leads that asked for sales in its
+// last 40 minutes, their clocks running (docs/demo.md); one more lead of the rep's turns hot now
+// (as a website form would make it), and the rep works it from the queue.
 describe('a rep’s day at the desk, on demo data, in Chromium', () => {
   let server: RunningServer;
   let browser: Browser;
   let page: Page;
-  const live = { id: '', contactNow: '' };
+  const live = { id: '', contactNow: '', rep: '' };
 
   beforeAll(async () => {
     // 150 leads keep the load under a minute here and still give the rep hot, lost and won leads
@@ -42,6 +46,7 @@ describe('a rep’s day at the desk, on demo data, in Chromium', () => {
     [server, browser] = await Promise.all([startServer({ demoLeads: 150 }), launchChromium()]);
     const users = await server.api<{ data: { id: string; email: string }[] }>('GET', '/users');
     const rep = users.data.find((u) => u.email === REP);
+    live.rep = rep?.id ?? '';
     const lead = await server.api<{ id: string }>(
       'POST',
       '/leads',
@@ -73,26 +78,41 @@ describe('a rep’s day at the desk, on demo data, in Chromium', () => {
     await server?.stop();
   });
 
-  it('puts the lead with the running clock first, and no closed lead under Now', async () => {
+  it('puts the soonest running deadline first, the new hot lead under Now, and no closed lead there', async () => {
     const first = page.locator('[data-queue-card]').first();
     await first.locator('[data-sla="running"]').waitFor();
-    expect(await first.getAttribute('aria-label')).toBe(LIVE);
-
     const now = page.getByRole('list', { name: 'Now', exact: true });
+    await now.locator(`[data-lead-id="${live.id}"] [data-sla="running"]`).waitFor();
+
+    // Over every lead in the installation: the demo's live morning left running clocks of its
+    // own, with two reps or more, and no closed lead is under Now.
+    const all = await server.api<Queue>('GET', '/queue?limit=500');
+    const running = all.data.filter((c) => c.section === 'now' && c.sla?.state === 'running');
+    const demoOwners = new Set(running.filter((c) => c.lead.id !== live.id).map((c) => c.lead.ownerId));
+    expect(demoOwners.size).toBeGreaterThanOrEqual(2);
+    expect(all.data.filter((c) => c.section === 'now' && c.lead.status !== 'open')).toEqual([]);
+    // The rep's first card is the running clock that runs out soonest among those the rep sees
+    // (their own and unassigned leads); the one started just now is due last of all.
+    const soonest = running
+      .filter((c) => c.lead.ownerId === live.rep || c.lead.ownerId === null)
+      .sort((a, b) => Date.parse(a.sla?.dueAt ?? '') - Date.parse(b.sla?.dueAt ?? ''))[0];
+    expect(await first.getAttribute('data-lead-id')).toBe(soonest?.lead.id);
+
     const cards = now.locator('[data-queue-card]');
     expect(await cards.count()).toBeGreaterThan(0);
     expect(await now.locator('[aria-label^="Status: "]:not([aria-label="Status: open"])').count()).toBe(0);
-    // The same from the API, over every lead in the installation.
-    const all = await server.api<Queue>('GET', '/queue?limit=500');
-    expect(all.data.filter((c) => c.section === 'now' && c.lead.status !== 'open')).toEqual([]);
 
     await page.screenshot({ path: '/tmp/hearth-queue-1280.png' });
     await capture(page, 'queue');
     expect((await seriousA11yViolations(page)).map((v) => `${v.id}: ${v.nodes[0]?.target}`)).toEqual([]);
   });
 
-  it('completes the first task from the keyboard; the next-step prompt schedules one', async () => {
-    await page.keyboard.press('j');
+  it('completes a card’s first task from the keyboard; the next-step prompt schedules one', async () => {
+    // j moves down card by card, from the first: as many presses as the card is far down.
+    const ids = await page
+      .locator('[data-queue-card]')
+      .evaluateAll((cards) => cards.map((c) => c.getAttribute('data-lead-id')));
+    for (let i = 0; i <= ids.indexOf(live.id); i++) await page.keyboard.press('j');
     await focusWithin(page, `[data-lead-id="${live.id}"]`);
     await page.keyboard.press('d');
     const dialog = page.getByRole('dialog');

@@ -114,8 +114,13 @@ export function generateDemoPlan(options: DemoOptions): DemoPlan {
   const emails = new Set<string>();
   const leads: DemoLead[] = [];
   const events: DemoEvent[] = [];
+  const live = liveLeadCount(options.leads);
   for (let index = 0; index < options.leads; index++) {
-    const planned = planLead(random, options, index, companies, emails);
+    const slot = index - (options.leads - live);
+    const planned =
+      slot < 0
+        ? planLead(random, options, index, companies, emails)
+        : planLiveLead(random, options, index, { slot, of: live }, companies, emails);
     leads.push(planned.lead);
     events.push(...planned.events);
   }
@@ -123,6 +128,17 @@ export function generateDemoPlan(options: DemoOptions): DemoPlan {
   events.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || (a.id < b.id ? -1 : 1));
   return { users, leads, events };
 }
+
+/**
+ * How many of the last planned leads end the demo on a live morning (see planLiveLead): four,
+ * one per rep under round-robin routing, fewer for a tiny demo (one in ten leads at most).
+ */
+export function liveLeadCount(leads: number): number {
+  return Math.min(4, Math.floor(leads / 10));
+}
+
+/** When the live leads ask for sales: spread over these minutes before the end. */
+export const LIVE_ASK_MINUTES = { earliest: 40, latest: 5 } as const;
 
 function makeCompany(random: Random): Company {
   const word = random.pick(COMPANY_WORDS);
@@ -148,6 +164,13 @@ function slug(text: string): string {
   return text.toLowerCase().replace(/[^a-z]+/g, '');
 }
 
+function uniqueEmail(local: string, domain: string, emails: Set<string>): string {
+  let email = `${local}@${domain}`;
+  for (let n = 2; emails.has(email); n++) email = `${local}${n}@${domain}`;
+  emails.add(email);
+  return email;
+}
+
 function planLead(
   random: Random,
   options: DemoOptions,
@@ -163,9 +186,7 @@ function planLead(
   const freeMail = random.chance(0.18);
   const local = `${slug(first)}.${slug(last)}`;
   const domain = freeMail ? random.pick(FREE_MAIL_DOMAINS) : company.domain;
-  let email = `${local}@${domain}`;
-  for (let n = 2; emails.has(email); n++) email = `${local}${n}@${domain}`;
-  emails.add(email);
+  const email = uniqueEmail(local, domain, emails);
   const knownCompany = !freeMail || random.chance(0.5);
   const decisionMaker = random.chance(0.4);
   const source = random.weighted(SOURCES);
@@ -298,6 +319,83 @@ function planLead(
     attributes,
     createdAt,
     decision,
+  };
+  return { lead, events };
+}
+
+/**
+ * A lead of the demo's last minutes: a decision maker at a target company of 50–1,000 people
+ * (fit 62 in the b2b preset, over the high-intent rule's 50) finds the site, reads a few pages
+ * and the pricing page, and sends the "Contact sales" form between 40 and 5 minutes before the
+ * end; nobody has called yet and nothing is decided. The simulation ingests the form at its
+ * instant and its desk routes the lead and starts the speed-to-lead clock (60 minutes), so right
+ * after `hearth demo` the reps' *Now* sections hold running clocks: without these leads every
+ * clock of the history would be stopped or long breached, and the desk's core would not show.
+ * The slots spread the forms over the window, so the deadlines do not all fall at once.
+ */
+function planLiveLead(
+  random: Random,
+  options: DemoOptions,
+  index: number,
+  place: { slot: number; of: number },
+  companies: readonly Company[],
+  emails: Set<string>,
+): { lead: DemoLead; events: DemoEvent[] } {
+  const first = random.pick(FIRST_NAMES);
+  const last = random.pick(LAST_NAMES);
+  const fitting = companies.filter(
+    (c) => TARGET_INDUSTRIES.has(c.industry) && c.size >= 50 && c.size <= 1000,
+  );
+  const company: Company =
+    fitting.length > 0
+      ? random.pick(fitting)
+      : { ...makeCompany(random), industry: 'Software', size: random.int(50, 1000) };
+  const email = uniqueEmail(`${slug(first)}.${slug(last)}`, company.domain, emails);
+  const { earliest, latest } = LIVE_ASK_MINUTES;
+  const span = (earliest - latest) / place.of;
+  const minutesBefore = random.between(earliest - span * (place.slot + 1), earliest - span * place.slot);
+  // Whole seconds, as a form's timestamp reads.
+  const askMs = Math.round((options.end.getTime() - minutesBefore * MINUTE) / 1000) * 1000;
+  const createdMs = askMs - Math.round(random.between(6, 15) * 60) * 1000;
+
+  let k = 0;
+  const events: DemoEvent[] = [];
+  const add = (type: string, atMs: number, properties: Record<string, unknown> = {}) => {
+    events.push({
+      id: `demo-${options.seed}-${index}-${k++}`,
+      email,
+      type,
+      occurredAt: new Date(atMs),
+      properties,
+    });
+  };
+  // A few pages that teach (no careers page: they came to buy), then pricing, then the form.
+  const pages = random.int(1, 4);
+  const gap = (askMs - 3 * MINUTE - createdMs) / pages;
+  for (let i = 0; i < pages; i++) {
+    add('page_view', createdMs + Math.round(i * gap), { url: random.pick([...BLOG_POSTS, ...DOCS_PAGES]) });
+  }
+  add('page_view', askMs - 2 * MINUTE, { url: '/pricing' });
+  const answers: Record<string, string> = {
+    budget: random.weighted({ yes: 50, approved: 20, no: 10 }),
+    timeline: random.weighted({ 'this quarter': 50, 'this month': 30, 'next year': 20 }),
+  };
+  add('form_submit', askMs, { form: 'Contact sales', answers });
+
+  const lead: DemoLead = {
+    email,
+    name: `${first} ${last}`,
+    // Every one can be called: the clock asks for a call within the hour.
+    phone: `+1-555-01${String(random.int(0, 99)).padStart(2, '0')}`,
+    company: company.name,
+    jobTitle: random.pick(DECISION_MAKER_TITLES),
+    industry: company.industry,
+    companySize: company.size,
+    country: company.country,
+    source: 'website',
+    attributes: {},
+    createdAt: new Date(createdMs),
+    decision: null,
   };
   return { lead, events };
 }
