@@ -46,6 +46,7 @@ const ORDER: Record<MergedLeadTable, string> = {
   signals: 'id',
   webhook_deliveries: 'id',
   automation_runs: 'id',
+  inbound_hook_deliveries: 'id',
 };
 
 export function leadRecordStore(db: Db): LeadRecordStore {
