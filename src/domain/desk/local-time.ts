@@ -22,16 +22,28 @@ interface WallTime {
   readonly minute: number;
 }
 
+// Building a formatter costs far more than using one; a process sees only a few zones.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(zone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(zone);
+  if (formatter === undefined) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    });
+    formatters.set(zone, formatter);
+  }
+  return formatter;
+}
+
 function wallTimeOf(at: Date, zone: string): WallTime {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-  }).formatToParts(at);
+  const parts = formatterFor(zone).formatToParts(at);
   const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
   return {
     year: part('year'),
@@ -49,14 +61,23 @@ function offsetAt(at: Date, zone: string): number {
   return asUtc - Math.floor(at.getTime() / 60_000) * 60_000;
 }
 
+const DAY_MS = 86_400_000;
+
 /**
- * The instant the zone's clock shows this wall time. A time skipped by a DST change falls after
- * the gap; a repeated one takes its first occurrence.
+ * The instant the zone's clock shows this wall time. A time skipped by a DST change (a gap) falls
+ * after the gap, moved on by its length: 02:30 in a one-hour gap is 03:30, and a midnight that does
+ * not exist is the first instant of the day. A repeated time (an overlap) takes its first occurrence.
  */
 function instantOf(wall: WallTime, zone: string): Date {
   const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute);
-  const first = asUtc - offsetAt(new Date(asUtc), zone);
-  return new Date(asUtc - offsetAt(new Date(first), zone));
+  // The offsets in force either side of any change near this wall time (zones change at most
+  // once within a day or so); each gives the instant the clock would show it at under that offset.
+  const before = asUtc - offsetAt(new Date(asUtc - DAY_MS), zone);
+  const after = asUtc - offsetAt(new Date(asUtc + DAY_MS), zone);
+  const shows = (instant: number) => asUtc - offsetAt(new Date(instant), zone) === instant;
+  const candidates = [before, after].filter(shows);
+  // Neither shows it: a gap. Read with the offset before the change, the time lands after it.
+  return new Date(candidates.length === 0 ? before : Math.min(...candidates));
 }
 
 /**
