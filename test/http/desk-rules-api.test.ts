@@ -125,6 +125,39 @@ describeEachDatabase('the desk’s rules over HTTP', (env) => {
     expect(await runsOf(rule.id)).toHaveLength(1);
   });
 
+  it('the live window is its own setting: a 5-minute SLA still hands over a turn 6 minutes late, a 5-minute window does not', async () => {
+    const setDesk = async (speedToLead: object) => {
+      const response = await server.inject({
+        method: 'PUT',
+        url: '/api/v1/settings/desk',
+        headers: admin,
+        payload: { speedToLead },
+      });
+      expect(response.statusCode, response.body).toBe(200);
+    };
+    const sixMinutesAgo = () => new Date(env.clock().getTime() - 6 * MINUTE);
+    try {
+      await setDesk({ slaMinutes: 5 });
+      const late = await cto(randomUUID());
+      await contactSalesAndDemo(late.id, sixMinutesAgo());
+      await runDeskWork(env.app.ctx);
+      const [timer] = await env.app.ctx.store.desk.timersOf(late.id);
+      // The full 5 minutes, from when Hearth stored the turn.
+      expect(timer).toMatchObject({ startedAt: env.clock(), touchedAt: null, closedAt: null });
+      expect(timer?.dueAt.getTime()).toBe(env.clock().getTime() + 5 * MINUTE);
+
+      await setDesk({ liveWindowMinutes: 5 });
+      const history = await cto(randomUUID());
+      await contactSalesAndDemo(history.id, sixMinutesAgo());
+      await runDeskWork(env.app.ctx);
+      expect((await getLead(history.id)).temperature).toBe('hot');
+      expect(await env.app.ctx.store.desk.timersOf(history.id)).toEqual([]);
+      expect(await allTasks(history.id)).toEqual([]);
+    } finally {
+      await setDesk({ slaMinutes: 60, liveWindowMinutes: 60 });
+    }
+  });
+
   /** A live hot lead with its contact-now task and a task a rep added by hand. */
   const hotLeadWithTasks = async () => {
     const created = await post<{ id: string }>('/api/v1/leads', fitLeadPayload(env.clock()), 201);

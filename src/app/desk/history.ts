@@ -45,7 +45,7 @@ export async function batchFacts(
 /**
  * The signal as the desk reacts to it: a `lead.temperature_changed` gains `historical` (true when
  * the lead is no longer at that temperature, or it happened more than the live window —
- * `speedToLead.slaMinutes` — before now), which the playbook, the automations and the webhook
+ * `speedToLead.liveWindowMinutes` — before now), which the playbook, the automations and the webhook
  * bodies read. Other signals are unchanged.
  */
 export function withHistory(signal: Signal, facts: BatchFacts, settings: DeskSettings, now: Date): Signal {
@@ -55,7 +55,7 @@ export function withHistory(signal: Signal, facts: BatchFacts, settings: DeskSet
     { to, at: new Date(at) },
     facts.temperatures.get(signal.leadId) ?? null,
     now,
-    settings.speedToLead.slaMinutes * MINUTE_MS,
+    settings.speedToLead.liveWindowMinutes * MINUTE_MS,
   );
   return { ...signal, payload: { ...signal.payload, historical } };
 }

@@ -64,6 +64,12 @@ export const DeskSettingsSchema = Type.Object(
           maximum: 10_080,
           description: 'Time allowed from hot to first touch. Default 60.',
         }),
+        liveWindowMinutes: Type.Integer({
+          minimum: 1,
+          maximum: 10_080,
+          description:
+            'A turn to hot older than this when the desk handles it is history: stored and announced, but no routing, task or timer (docs/lead-desk.md). Default 60, the default time to first touch.',
+        }),
         taskTitle: Type.String({ minLength: 1, maxLength: 200 }),
         taskKind: Type.Enum(TASK_KINDS),
         touchEvents: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
@@ -155,6 +161,9 @@ export const DEFAULT_DESK_SETTINGS: DeskSettings = {
   speedToLead: {
     enabled: true,
     slaMinutes: 60,
+    // Its own setting rather than slaMinutes: a team with a 5-minute SLA still wants the lead
+    // whose form tool retried its webhook 6 minutes late.
+    liveWindowMinutes: 60,
     taskTitle: 'Contact now: lead turned hot',
     taskKind: 'call',
     touchEvents: ['call', 'meeting', 'email_sent', 'email_reply'],

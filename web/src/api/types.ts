@@ -86,7 +86,11 @@ export interface Sla {
   dueAt: string;
   msLeft: number | null;
   elapsedMs: number | null;
+  /** Why a closed clock stopped; null unless closed. */
+  closedReason: SlaClosedReason | null;
 }
+
+export type SlaClosedReason = 'customer' | 'lost' | 'disqualified' | 'merged' | 'cooled';
 
 export interface QueueLead {
   id: string;
@@ -175,6 +179,7 @@ export interface DeskSettings {
   speedToLead: {
     enabled: boolean;
     slaMinutes: number;
+    liveWindowMinutes: number;
     taskTitle: string;
     taskKind: string;
     touchEvents: string[];

@@ -127,6 +127,15 @@ function DeskForm({ settings, users }: { settings: DeskSettings; users: User[] }
               onChange={(v) => patch('speedToLead', { slaMinutes: v === '' ? 0 : Number(v) })}
               {...fieldError('speedToLead.slaMinutes')}
             />
+            <NumberInput
+              label="Live window (minutes)"
+              description="A lead that turned hot longer ago than this when Hearth learns of it (an import, a late webhook) gets no task or timer; 1 to 10,080."
+              clampBehavior="none"
+              allowDecimal={false}
+              value={draft.speedToLead.liveWindowMinutes}
+              onChange={(v) => patch('speedToLead', { liveWindowMinutes: v === '' ? 0 : Number(v) })}
+              {...fieldError('speedToLead.liveWindowMinutes')}
+            />
             <TextInput
               label="Task title"
               value={draft.speedToLead.taskTitle}
