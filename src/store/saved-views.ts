@@ -58,6 +58,11 @@ function toSavedView(row: {
   };
 }
 
+/** PostgreSQL's unique_violation (23505), as node-postgres and PGlite both report it. */
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
+}
+
 export function savedViewStore(db: Kysely<Database> | Transaction<Database>): SavedViewStore {
   return {
     list: async (userId) =>
@@ -71,6 +76,8 @@ export function savedViewStore(db: Kysely<Database> | Transaction<Database>): Sa
           .execute()
       ).map(toSavedView),
     create: async (userId, name, view, now) => {
+      // ON CONFLICT also covers a name a concurrent transaction writes: the insert waits for it and
+      // then does nothing, so no unique violation reaches the caller.
       const row = await db
         .insertInto('saved_views')
         .values({ user_id: userId, name, view: JSON.stringify(view), created_at: now, updated_at: now })
@@ -80,6 +87,8 @@ export function savedViewStore(db: Kysely<Database> | Transaction<Database>): Sa
       return row && toSavedView(row);
     },
     update: async (id, userId, changes, now) => {
+      // The NOT EXISTS sees only names committed when the statement began: a concurrent rename or
+      // create to the same name that commits while this one waits on it breaks the unique index.
       const row = await db
         .updateTable('saved_views')
         .set({
@@ -103,7 +112,12 @@ export function savedViewStore(db: Kysely<Database> | Transaction<Database>): Sa
           ),
         )
         .returningAll()
-        .executeTakeFirst();
+        .executeTakeFirst()
+        .catch((error: unknown) => {
+          if (isUniqueViolation(error)) return 'name_taken' as const;
+          throw error;
+        });
+      if (row === 'name_taken') return row;
       if (row) return toSavedView(row);
       const exists = await db
         .selectFrom('saved_views')

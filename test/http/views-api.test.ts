@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/databases.js';
 import { json, keyFor, testServer } from '../support/http.js';
@@ -95,6 +96,35 @@ describeEachDatabase('saved views API', (env) => {
       expect(json(response)).toMatchObject({ error: { code: 'conflict', details: { field: 'name' } } });
     }
     expect(await names(ann)).toContain('Other');
+  });
+
+  it('answers 409, not 500, when a concurrent rename takes the name while a rename waits', async () => {
+    // Replays the race in one session, on PGlite as on PostgreSQL: a trigger inserts the name
+    // before the renamed row is written, as a later command of the same statement. The rename's
+    // NOT EXISTS (read at the statement's start) misses it, as it misses a rename that commits
+    // while the statement waits on it; the unique index does not.
+    const { db } = env.app.database;
+    await sql`
+      create function raced_view_name() returns trigger language plpgsql as $$
+      begin
+        if pg_trigger_depth() = 1 and new.name = 'Raced name' then
+          insert into saved_views (user_id, name, view, created_at, updated_at)
+          values (new.user_id, new.name, '{}', now(), now());
+        end if;
+        return new;
+      end $$`.execute(db);
+    await sql`create trigger raced_view_name before update on saved_views for each row execute function raced_view_name()`.execute(
+      db,
+    );
+    try {
+      const view = await create(ann, 'Racing');
+      const rename = await send('PATCH', `/views/${view.id}`, ann, { name: 'Raced name' });
+      expect(rename.statusCode, rename.body).toBe(409);
+      expect(json(rename)).toMatchObject({ error: { code: 'conflict', details: { field: 'name' } } });
+    } finally {
+      await sql`drop trigger raced_view_name on saved_views; drop function raced_view_name()`.execute(db);
+    }
+    expect(await names(ann)).toContain('Racing');
   });
 
   describe('bad input', () => {
