@@ -138,4 +138,34 @@ describe('a new installation in Chromium: the owner account, then Settings → U
     await repPage.getByRole('button', { name: 'Sign in' }).click();
     await repPage.getByText('the account is inactive').waitFor();
   });
+
+  it('signs the owner out cleanly after a reset of their own password, and out of settings when stepping down', async () => {
+    const table = owner.getByRole('table', { name: 'Users' });
+    const self = table.getByRole('row').filter({ hasText: 'owner@example.com' });
+    await self.getByRole('button', { name: 'Reset password' }).click();
+    const dialog = owner.getByRole('dialog', { name: 'A new password for you' });
+    await dialog.getByText('Every session of yours ends, this one too.').waitFor();
+    await dialog.getByLabel('New password').first().fill('the owner has a new one');
+    await dialog.getByRole('button', { name: 'Set password and sign out' }).click();
+    await owner.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(new URL(owner.url()).pathname).toBe('/sign-in');
+
+    await owner.getByLabel('Email').fill('owner@example.com');
+    await owner.getByLabel('Password').first().fill('the owner has a new one');
+    await owner.getByRole('button', { name: 'Sign in' }).click();
+    await owner.getByRole('link', { name: 'Settings' }).click();
+    const rita = table.getByRole('row').filter({ hasText: 'rita@example.com' });
+    await rita.getByRole('button', { name: 'Re-activate' }).click();
+    await rita.getByText('active', { exact: true }).waitFor();
+    await rita.getByLabel('Role of Rita Rep').click();
+    await owner.getByRole('option', { name: 'Admin' }).click();
+    await expect.poll(() => rita.getByLabel('Role of Rita Rep').inputValue()).toBe('Admin');
+
+    // With another admin the owner may step down: the app follows at once, no reload.
+    await self.getByLabel('Role of Olive Owner').click();
+    await owner.getByRole('option', { name: 'Manager' }).click();
+    await owner.getByRole('heading', { name: 'Hot queue' }).waitFor();
+    await expect.poll(() => owner.getByRole('link', { name: 'Settings' }).count()).toBe(0);
+    await owner.getByRole('link', { name: 'Dashboard' }).waitFor();
+  });
 });

@@ -23,6 +23,8 @@ async function loadSession(): Promise<Session | null> {
 interface SessionState {
   readonly session: Session;
   readonly signOut: () => void;
+  /** The server already ended this session (e.g. your own password was reset): forget it here too. */
+  readonly forget: () => void;
 }
 
 const SessionContext = createContext<SessionState | null>(null);
@@ -44,15 +46,16 @@ export function useSignIn() {
 
 export function SessionProvider({ session, children }: { session: Session; children: ReactNode }) {
   const client = useQueryClient();
-  const signOut = () => {
-    void api('DELETE', '/session').finally(() => {
-      setCsrfToken(null);
-      client.setQueryData(SESSION_KEY, null);
-      // Nothing of the last user stays in memory (the session entry itself is watched by App).
-      client.removeQueries({ predicate: (query) => query.queryKey[0] !== SESSION_KEY[0] });
-    });
+  const forget = () => {
+    setCsrfToken(null);
+    client.setQueryData(SESSION_KEY, null);
+    // Nothing of the last user stays in memory (the session entry itself is watched by App).
+    client.removeQueries({ predicate: (query) => query.queryKey[0] !== SESSION_KEY[0] });
   };
-  return <SessionContext.Provider value={{ session, signOut }}>{children}</SessionContext.Provider>;
+  const signOut = () => {
+    void api('DELETE', '/session').finally(forget);
+  };
+  return <SessionContext.Provider value={{ session, signOut, forget }}>{children}</SessionContext.Provider>;
 }
 
 /** The signed-in user; only inside the signed-in part of the app. */

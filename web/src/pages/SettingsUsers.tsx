@@ -17,9 +17,10 @@ import {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { format } from 'date-fns';
 import { type FormEvent, useState } from 'react';
+import { useNavigate } from 'react-router';
 import { api } from '../api/client';
 import type { Role, User } from '../api/types';
-import { useSession } from '../auth/session';
+import { canManageSettings, SESSION_KEY, useSession } from '../auth/session';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { fieldProblems } from '../components/field-problems';
 import { ScrollBox } from '../components/ScrollBox';
@@ -27,6 +28,7 @@ import { ScrollBox } from '../components/ScrollBox';
 const userKeys = { all: ['users'] as const };
 // Mantine's green text on its light green is below 4.5:1: dark text on the light background.
 const DONE_STYLES = { title: { color: '#14532d' }, message: { color: '#212529' } };
+const WARN_STYLES = { title: { color: '#713f12' }, message: { color: '#212529' } };
 
 const ROLES: { value: Role; label: string }[] = [
   { value: 'rep', label: 'Rep' },
@@ -49,10 +51,24 @@ function useAddUser() {
 
 function useUpdateUser() {
   const client = useQueryClient();
+  const { session } = useSession();
+  const navigate = useNavigate();
   return useMutation({
     mutationFn: ({ id, ...changes }: { id: string; role?: Role; active?: boolean }) =>
       api<User>('PATCH', `/users/${id}`, changes),
-    onSettled: () => client.invalidateQueries({ queryKey: userKeys.all }),
+    onSettled: async (user) => {
+      if (user?.id === session.user.id && !canManageSettings(user.role)) {
+        // No longer an admin: settings and the user list are closed to you now. Leave while this
+        // page is still mounted, then let menus and pages follow the new role.
+        await navigate('/', { replace: true });
+        client.removeQueries({ queryKey: userKeys.all });
+        await client.refetchQueries({ queryKey: SESSION_KEY });
+        return;
+      }
+      // The session holds your role: menus and pages follow it.
+      if (user?.id === session.user.id) await client.refetchQueries({ queryKey: SESSION_KEY });
+      await client.invalidateQueries({ queryKey: userKeys.all });
+    },
   });
 }
 
@@ -143,9 +159,11 @@ function AddUserForm() {
   );
 }
 
-/** A new password for someone else: every session of theirs ends. */
+/** A new password: every session of that user ends, yours too when it is your own. */
 function ResetPasswordDialog({ user, onClose }: { user: User | null; onClose: (done?: string) => void }) {
+  const { session, forget } = useSession();
   const reset = useResetPassword();
+  const self = user?.id === session.user.id;
   const [password, setPassword] = useState('');
   const { fieldError, atFields } = fieldProblems(reset.error);
   const close = (done?: string) => {
@@ -158,17 +176,34 @@ function ResetPasswordDialog({ user, onClose }: { user: User | null; onClose: (d
     if (!user) return;
     reset.mutate(
       { id: user.id, password },
-      { onSuccess: () => close(`${user.name} has a new password and was signed out everywhere.`) },
+      {
+        onSuccess: () => {
+          // The server ended this session with the others: go to the sign-in page now rather
+          // than on the next request's refusal.
+          if (self) forget();
+          else close(`${user.name} has a new password and was signed out everywhere.`);
+        },
+      },
     );
   };
   return (
-    <Modal opened={user !== null} onClose={() => close()} title={`New password for ${user?.name ?? ''}`}>
+    <Modal
+      opened={user !== null}
+      onClose={() => close()}
+      title={self ? 'A new password for you' : `New password for ${user?.name ?? ''}`}
+    >
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
-          <Text size="sm">
-            They are signed out on every device and sign in again with this password. Tell it to them
-            yourself; Hearth sends no email.
-          </Text>
+          {self ? (
+            <Alert color="yellow" title="You will be signed out" styles={WARN_STYLES}>
+              Every session of yours ends, this one too. Sign in again with the new password.
+            </Alert>
+          ) : (
+            <Text size="sm">
+              They are signed out on every device and sign in again with this password. Tell it to them
+              yourself; Hearth sends no email.
+            </Text>
+          )}
           <PasswordInput
             label="New password"
             description="At least 8 characters"
@@ -185,7 +220,7 @@ function ResetPasswordDialog({ user, onClose }: { user: User | null; onClose: (d
               Cancel
             </Button>
             <Button type="submit" loading={reset.isPending}>
-              Set password
+              {self ? 'Set password and sign out' : 'Set password'}
             </Button>
           </Group>
         </Stack>
