@@ -268,62 +268,79 @@ export function QueuePage() {
           {QUEUE_SECTIONS.map((section) => {
             const cards = data.filter((c) => c.section === section);
             const collapsed = section === 'later' && !laterOpen;
-            const heading = (
-              <Group gap="xs">
-                <Title order={3} size="h4" id={`queue-${section}`}>
-                  {SECTIONS[section].title}
-                </Title>
-                <Badge
-                  variant={section === 'now' && counts.now > 0 ? 'filled' : 'outline'}
-                  color={section === 'now' ? 'ember.8' : 'gray.8'}
-                  aria-label={`${counts[section]} leads`}
-                >
-                  {counts[section]}
-                </Badge>
-              </Group>
+            const count = (
+              <Badge
+                variant={section === 'now' && counts.now > 0 ? 'filled' : 'outline'}
+                color={section === 'now' ? 'ember.8' : 'gray.8'}
+                aria-label={`${counts[section]} leads`}
+              >
+                {counts[section]}
+              </Badge>
             );
-            return (
-              <Stack key={section} gap="xs" component="section" aria-labelledby={`queue-${section}`}>
-                {section === 'later' ? (
+            // Later is a disclosure: the button sits inside the heading so both keep their roles.
+            const heading =
+              section === 'later' ? (
+                <Title order={3} size="h4" id="queue-later">
                   <UnstyledButton
                     onClick={() => setLaterOpen((o) => !o)}
                     aria-expanded={!collapsed}
                     aria-controls="queue-later-list"
+                    style={{ font: 'inherit' }}
                   >
-                    <Group gap="xs">
-                      {heading}
-                      <Text size="sm" c="gray.8">
-                        {collapsed ? '▸ Show' : '▾ Hide'}
+                    <Group gap="xs" component="span">
+                      {SECTIONS.later.title}
+                      {count}
+                      <Text span size="sm" fw={400} c="gray.8">
+                        <span aria-hidden>{collapsed ? '▸ ' : '▾ '}</span>
+                        {collapsed ? 'Show' : 'Hide'}
                       </Text>
                     </Group>
                   </UnstyledButton>
+                </Title>
+              ) : (
+                <Group gap="xs">
+                  <Title order={3} size="h4" id={`queue-${section}`}>
+                    {SECTIONS[section].title}
+                  </Title>
+                  {count}
+                </Group>
+              );
+            const body =
+              cards.length === 0 ? (
+                <Text size="sm" c="gray.8">
+                  {SECTIONS[section].empty}
+                </Text>
+              ) : (
+                <Stack
+                  component="ul"
+                  gap="sm"
+                  p={0}
+                  m={0}
+                  style={{ listStyle: 'none' }}
+                  aria-label={SECTIONS[section].title}
+                >
+                  {cards.map((card) => (
+                    <QueueCardView
+                      key={card.lead.id}
+                      card={card}
+                      receivedAt={queue.dataUpdatedAt}
+                      onDone={(task, label) => setCompleting({ task, label })}
+                      onAdd={setAdding}
+                    />
+                  ))}
+                </Stack>
+              );
+            return (
+              <Stack key={section} gap="xs" component="section" aria-labelledby={`queue-${section}`}>
+                {heading}
+                {section === 'later' ? (
+                  // Always in the page so aria-controls has a target; its cards only while open, so
+                  // j / k never land on a hidden card.
+                  <div id="queue-later-list" hidden={collapsed}>
+                    {collapsed ? null : body}
+                  </div>
                 ) : (
-                  heading
-                )}
-                {collapsed ? null : cards.length === 0 ? (
-                  <Text size="sm" c="gray.8">
-                    {SECTIONS[section].empty}
-                  </Text>
-                ) : (
-                  <Stack
-                    component="ul"
-                    id={`queue-${section}-list`}
-                    gap="sm"
-                    p={0}
-                    m={0}
-                    style={{ listStyle: 'none' }}
-                    aria-label={SECTIONS[section].title}
-                  >
-                    {cards.map((card) => (
-                      <QueueCardView
-                        key={card.lead.id}
-                        card={card}
-                        receivedAt={queue.dataUpdatedAt}
-                        onDone={(task, label) => setCompleting({ task, label })}
-                        onAdd={setAdding}
-                      />
-                    ))}
-                  </Stack>
+                  body
                 )}
                 {!collapsed && counts[section] > cards.length && (
                   <Text size="xs" c="gray.8">
