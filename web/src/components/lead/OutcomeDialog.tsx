@@ -14,6 +14,8 @@ const VERB: Record<LeadStatus, string> = {
   open: 'Re-open',
 };
 const DESCRIPTION_STYLES = { description: { color: '#343a40' } };
+/** The server's limit on an outcome's reason (POST /leads/{id}/outcome). */
+const REASON_MAX = 1000;
 
 interface Draft {
   reason: string;
@@ -22,15 +24,22 @@ interface Draft {
   currency: string;
 }
 
+/** The lost reason picked from the desk's list, which the rep's words follow; null when there is none. */
+function pickedReason(status: LeadStatus, draft: Draft): string | null {
+  return status === 'lost' && draft.reason !== '' && draft.reason !== OTHER ? draft.reason : null;
+}
+
+/** How long the rep's words may be so the whole reason stays within the server's limit. */
+function detailsMax(status: LeadStatus, draft: Draft): number {
+  const picked = pickedReason(status, draft);
+  return picked === null ? REASON_MAX : REASON_MAX - picked.length - ': '.length;
+}
+
 /** The request a filled-in dialog sends: a lost reason is the choice, then ": " and the rep's words. */
 function requestOf(status: LeadStatus, draft: Draft): OutcomeRequest {
   const details = draft.details.trim();
-  const reason =
-    status === 'lost' && draft.reason !== '' && draft.reason !== OTHER
-      ? details
-        ? `${draft.reason}: ${details}`
-        : draft.reason
-      : details;
+  const picked = pickedReason(status, draft);
+  const reason = picked === null ? details : details ? `${picked}: ${details}` : picked;
   const value = typeof draft.value === 'number' ? draft.value : undefined;
   return {
     status,
@@ -41,6 +50,9 @@ function requestOf(status: LeadStatus, draft: Draft): OutcomeRequest {
 
 /** Why the dialog cannot go on yet, in words; null when it can. */
 function missing(status: LeadStatus, draft: Draft, settings: OutcomeSettings): string | null {
+  // Typed under a short reason, then a longer one picked: the words no longer fit.
+  const over = draft.details.trim().length - detailsMax(status, draft);
+  if (over > 0) return `Shorten the details by ${over} ${over === 1 ? 'character' : 'characters'}.`;
   if (status !== 'lost') return null;
   if (draft.reason === OTHER && draft.details.trim() === '') return 'Say what the other reason is.';
   if (settings.requireLostReason && draft.reason === '') return 'Choose why the lead was lost.';
@@ -95,6 +107,8 @@ export function OutcomeDialog({
   const currency = draft.currency || settings.data?.defaultCurrency || 'EUR';
   const filled = { ...draft, currency };
   const problem = status && settings.data ? missing(status, filled, settings.data) : null;
+  const maxDetails = status ? detailsMax(status, filled) : REASON_MAX;
+  const left = maxDetails - draft.details.length;
   const next = (event: FormEvent) => {
     event.preventDefault();
     if (problem === null) setConfirming(true);
@@ -180,9 +194,11 @@ export function OutcomeDialog({
                     ? 'What won it (optional)'
                     : 'Why (optional)'
               }
+              description={left >= 0 ? `${left} ${left === 1 ? 'character' : 'characters'} left` : undefined}
+              styles={DESCRIPTION_STYLES}
               autosize
               minRows={2}
-              maxLength={900}
+              maxLength={maxDetails}
               value={draft.details}
               onChange={(e) => {
                 // The event's target is gone by the time an updater runs: read it now.
