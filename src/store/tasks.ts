@@ -55,6 +55,8 @@ export interface TaskStore {
   claimOverdue(now: Date, limit: number): Promise<Task[]>;
   /** Gives a lead's open SLA tasks to another owner (escalation). */
   reassignOpenSla(leadId: string, ownerId: string, now: Date): Promise<void>;
+  /** Gives a lead's open tasks owned by `from` to `to` (null: unassigned); returns how many moved. */
+  moveOpenOfOwner(leadId: string, from: string, to: string | null, now: Date): Promise<number>;
   /**
    * Closes a lead's open tasks because of what became of the lead (docs/lead-desk.md, "Work
    * follows the lead"): won, lost, disqualified, merged away — or, with `only: 'sla'`, its
@@ -241,6 +243,16 @@ export function taskStore(db: Kysely<Database> | Transaction<Database>): TaskSto
         .where('sla', '=', true)
         .where('done_at', 'is', null)
         .execute();
+    },
+    moveOpenOfOwner: async (leadId, from, to, now) => {
+      const result = await db
+        .updateTable('tasks')
+        .set({ owner_id: to, updated_at: now })
+        .where('lead_id', '=', leadId)
+        .where('owner_id', '=', from)
+        .where('done_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
     },
     closeOpenOfLead: async (leadId, reason, at, now, only) => {
       let q = db

@@ -165,6 +165,7 @@ describe('next best actions', () => {
       dueAt: new Date('2026-11-20T10:14:00.000Z'),
       msLeft: 14 * 60_000,
       elapsedMs: null,
+      closedReason: null,
     };
     const open = task({ sla: true, origin: 'speed_to_lead', dueAt: sla.dueAt });
     const hot = input({ temperature: 'hot', temperatureSince: hotAt, sla, openTasks: [open] }, [
@@ -188,6 +189,7 @@ describe('next best actions', () => {
       dueAt: ago(2 * 3_600_000),
       msLeft: -2 * 3_600_000,
       elapsedMs: null,
+      closedReason: null,
     };
     expect(
       byKind(input({ temperature: 'hot', temperatureSince: sla.startedAt, sla }), 'contact')?.reason,

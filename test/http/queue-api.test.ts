@@ -23,7 +23,7 @@ interface TaskBody {
 interface Card {
   section: 'now' | 'overdue' | 'due_today' | 'later';
   lead: { id: string; status: string; temperature: string };
-  sla: { state: string; msLeft: number | null; elapsedMs: number | null } | null;
+  sla: { state: string; msLeft: number | null; elapsedMs: number | null; closedReason: string | null } | null;
   hotSince: string | null;
   tasks: TaskBody[];
 }
@@ -283,6 +283,125 @@ describeEachDatabase(
       expect(cardOf(await queue('', repHeaders), lead)).toEqual([]);
       const notHers = await inject('POST', `/tasks/${t.id}/complete`, { outcome: 'interested' }, repHeaders);
       expect(notHers.statusCode).toBe(403);
+    });
+
+    it('a lead moved to another rep takes its owner’s open tasks along; a third party’s task stays, off every card', async () => {
+      env.clock.set('2026-03-13T12:00:00Z');
+      const [a, b, c] = [
+        await keyFor(env.app, 'rep'),
+        await keyFor(env.app, 'rep'),
+        await keyFor(env.app, 'rep'),
+      ];
+      const as = (rep: { key: string }) => ({ authorization: `Bearer ${rep.key}` });
+      const manager = await bearer(env.app, 'manager');
+      const lead = json<{ id: string }>(
+        await inject('POST', '/leads', { email: uniqueEmail(), ownerId: a.userId }),
+      ).id;
+      const ofA = await task(lead, at(HOUR), { ownerId: a.userId });
+      const ofC = await task(lead, at(HOUR), { ownerId: c.userId });
+      const shared = await task(lead, at(2 * HOUR), { ownerId: null });
+      const done = await task(lead, at(HOUR), { ownerId: a.userId });
+      await inject('POST', `/tasks/${done.id}/complete`, { outcome: 'no_answer' });
+
+      const moved = await inject('PATCH', `/leads/${lead}`, { ownerId: b.userId }, manager);
+      expect(moved.statusCode).toBe(200);
+      const ownerOf = async (id: string) => json<TaskBody>(await inject('GET', `/tasks/${id}`)).ownerId;
+      expect([await ownerOf(ofA.id), await ownerOf(ofC.id), await ownerOf(shared.id)]).toEqual([
+        b.userId,
+        c.userId,
+        null,
+      ]);
+      // Closed work is history: it stays with who did it.
+      expect(await ownerOf(done.id)).toBe(a.userId);
+
+      expect(cardOf(await queue('', as(a)), lead)).toEqual([]);
+      // C may not see a lead B owns: no card, though C's task is on it.
+      expect(cardOf(await queue('', as(c)), lead)).toEqual([]);
+      expect(cardOf(await queue('', as(b)), lead)[0]?.tasks.map((t) => t.id)).toEqual([ofA.id, shared.id]);
+      const byB = await inject('POST', `/tasks/${ofA.id}/complete`, { outcome: 'interested' }, as(b));
+      expect(byB.statusCode).toBe(200);
+
+      // Bulk assign hands B's open work back to A, as a claim would.
+      const again = await task(lead, at(HOUR), { ownerId: b.userId });
+      const bulk = await inject(
+        'POST',
+        '/leads/bulk',
+        { ids: [lead], action: { type: 'assign', ownerId: a.userId } },
+        manager,
+      );
+      expect(bulk.statusCode).toBe(200);
+      expect(await ownerOf(again.id)).toBe(a.userId);
+      expect(cardOf(await queue('', as(a)), lead)[0]?.tasks.map((t) => t.id)).toEqual([again.id, shared.id]);
+    });
+
+    it('Done on a contact-now task the desk closed meanwhile keeps the rep’s call; a completed one is a conflict', async () => {
+      env.clock.set('2026-03-14T09:00:00Z');
+      const closedBy = async (close: (lead: string) => Promise<void>) => {
+        const lead = await hotLead();
+        const contactNow = cardOf(await queue(), lead)[0]?.tasks.find((t) => t.sla) as TaskBody;
+        env.clock.advance(3 * MINUTE);
+        await close(lead);
+        return { lead, contactNow };
+      };
+      const lost = await closedBy(async (lead) => {
+        expect(
+          (await inject('POST', `/leads/${lead}/outcome`, { status: 'lost', reason: 'budget' })).statusCode,
+        ).toBe(200);
+      });
+      const cooled = await closedBy(async (lead) => {
+        await inject('PATCH', `/leads/${lead}`, { industry: 'Retail', companySize: 1 });
+        await runDeskWork(env.app.ctx);
+      });
+
+      for (const [{ lead, contactNow }, reason] of [
+        [lost, 'lost'],
+        [cooled, 'cooled'],
+      ] as const) {
+        const before = json<TaskBody>(await inject('GET', `/tasks/${contactNow.id}`));
+        expect(before).toMatchObject({ closedReason: reason });
+        env.clock.advance(MINUTE);
+        const done = await inject('POST', `/tasks/${contactNow.id}/complete`, {
+          outcome: 'interested',
+          note: 'Reached them after all',
+        });
+        expect(done.statusCode).toBe(200);
+        const body = json<{ task: TaskBody; eventId: number; nextStep: { kind: string } }>(done);
+        expect(body.task).toEqual(before);
+        expect(body.nextStep.kind).toBe('meeting');
+        const events = json<{ data: { id: number; type: string; properties: Record<string, unknown> }[] }>(
+          await inject('GET', `/leads/${lead}/events`),
+        );
+        expect(events.data.find((e) => e.id === body.eventId)).toMatchObject({
+          type: 'call',
+          properties: { outcome: 'interested', note: 'Reached them after all', taskId: contactNow.id },
+        });
+      }
+
+      const completed = await closedBy(async () => {});
+      const first = await inject('POST', `/tasks/${completed.contactNow.id}/complete`, {
+        outcome: 'interested',
+      });
+      expect(first.statusCode).toBe(200);
+      const twice = await inject('POST', `/tasks/${completed.contactNow.id}/complete`, {
+        outcome: 'interested',
+      });
+      expect(twice.statusCode).toBe(409);
+    });
+
+    it('a clock that stopped without a touch says why: the card of a cooled lead', async () => {
+      env.clock.set('2026-03-15T09:00:00Z');
+      const cooled = await hotLead();
+      const running = await hotLead();
+      const followUp = await task(cooled, at(2 * 24 * HOUR));
+      await inject('PATCH', `/leads/${cooled}`, { industry: 'Retail', companySize: 1 });
+      await runDeskWork(env.app.ctx);
+      const q = await queue();
+      expect(cardOf(q, running)[0]?.sla).toMatchObject({ state: 'running', closedReason: null });
+      expect(cardOf(q, cooled)[0]).toMatchObject({
+        section: 'later',
+        sla: { state: 'closed', closedReason: 'cooled' },
+        tasks: [{ id: followUp.id }],
+      });
     });
   },
   { clock: '2026-03-10T20:00:00Z' },

@@ -12,6 +12,7 @@ import { nextInRotation } from '../../domain/desk/routing.js';
 import type { Signal } from '../../domain/desk/signal.js';
 import { changedLeadFields, type Lead } from '../../domain/lead.js';
 import type { Store } from '../../store/store.js';
+import { handOverOpenTasks } from '../desk/lead-changes.js';
 import { taskCreated } from '../desk/signals.js';
 import { rescoreAfterEdit } from '../scoring/scoring-service.js';
 
@@ -163,6 +164,7 @@ async function execute(
         const previous = lead.ownerId;
         if (ownerId !== previous) {
           lead = (await store.leads.update(lead.id, { ownerId }, now)) ?? lead;
+          await handOverOpenTasks(store, lead.id, previous, ownerId, now);
           await store.audit.record({
             action: 'lead.assign',
             entity: 'lead',

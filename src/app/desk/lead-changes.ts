@@ -30,6 +30,24 @@ export function leadCreated(
   };
 }
 
+/**
+ * Hands a lead's open work to its new owner, inside the transaction that changed the owner
+ * (docs/lead-desk.md, "Tasks"): the previous owner's open tasks follow the lead (to the shared
+ * queue when it became unassigned); tasks someone else took on stay theirs, and unassigned ones
+ * stay unassigned (whoever sees the lead may work them). Without this a rep keeps tasks on a lead
+ * they no longer see, and the new owner's queue leaves them off the card.
+ */
+export async function handOverOpenTasks(
+  store: Store,
+  leadId: string,
+  from: string | null,
+  to: string | null,
+  now: Date,
+): Promise<void> {
+  if (from === null || from === to) return;
+  await store.tasks.moveOpenOfOwner(leadId, from, to, now);
+}
+
 export interface StatusDetails {
   /** When it happened; defaults to now. */
   readonly at?: Date;

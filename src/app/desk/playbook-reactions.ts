@@ -6,6 +6,7 @@ import { type FirstTouchTimer, isTouch } from '../../domain/desk/speed-to-lead.j
 import type { Lead } from '../../domain/lead.js';
 import type { Store } from '../../store/store.js';
 import type { BatchFacts } from './history.js';
+import { handOverOpenTasks } from './lead-changes.js';
 import { taskCreated, taskFacts } from './signals.js';
 import { completeTouchedTasks } from './speed-to-lead.js';
 
@@ -162,6 +163,7 @@ async function assignOwner(
   if (decision.by !== 'fixed') await store.desk.setRotation(decision.ownerId);
   if (decision.ownerId !== lead.ownerId) {
     await store.leads.update(lead.id, { ownerId: decision.ownerId }, now);
+    await handOverOpenTasks(store, lead.id, lead.ownerId, decision.ownerId, now);
     await store.audit.record({
       action: 'lead.assign',
       entity: 'lead',
@@ -251,6 +253,7 @@ async function reassign(store: Store, timer: FirstTouchTimer, now: Date): Promis
   await store.desk.setRotation(next);
   await store.leads.update(timer.leadId, { ownerId: next }, now);
   await store.tasks.reassignOpenSla(timer.leadId, next, now);
+  await handOverOpenTasks(store, timer.leadId, timer.ownerId, next, now);
   await store.desk.setTimerOwner(timer.id, next);
   await store.audit.record({
     action: 'lead.assign',

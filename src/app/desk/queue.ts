@@ -1,4 +1,4 @@
-import { type Principal, visibleTo } from '../../domain/access.js';
+import { canSeeLead, type Principal, visibleTo } from '../../domain/access.js';
 import { endOfLocalDay } from '../../domain/desk/local-time.js';
 import {
   compareQueueCards,
@@ -65,13 +65,19 @@ export async function hotQueue(
   });
   const hotSince = new Map(hotRows.map((r) => [r.lead.id, r.hotSince]));
   const otherIds = [...new Set(scanned.map((t) => t.leadId))].filter((id) => !hotSince.has(id));
-  const leads = [...hotRows.map((r) => r.lead), ...(await store.leads.byIds(otherIds))];
+  // A task can outlive its owner's sight of the lead (a third party's task on a lead that moved to
+  // another rep): the card shows only leads the viewer may see.
+  const leads = [...hotRows.map((r) => r.lead), ...(await store.leads.byIds(otherIds))].filter((l) =>
+    canSeeLead(actor, l),
+  );
   const ids = leads.map((l) => l.id);
   const [scored, timers, open] = [
     await withScores(store, leads, now),
     await store.desk.latestTimers(ids),
     await store.tasks.openOf(ids),
   ];
+  // As assertTaskWritable: a rep works their own tasks and the unassigned ones of leads they see
+  // (every lead left on the list is one they see).
   const mayWork = (t: Task) => scope === undefined || t.ownerId === null || t.ownerId === scope;
 
   const cards: QueueCard[] = [];

@@ -49,7 +49,10 @@ export interface TaskCompletion {
 /**
  * Completes a task with what was done and how it went: stores the touch event (which stops a
  * running speed-to-lead clock and moves the scores), then closes the task as `completed` with its
- * outcome, in one transaction. Proposes the next step; creating it is the client's choice.
+ * outcome, in one transaction. Proposes the next step; creating it is the client's choice. A task
+ * the desk closed meanwhile (the lead cooled, was won, lost, disqualified or merged away) keeps
+ * its reason: the touch is stored and the task answered unchanged; one already completed is a
+ * conflict.
  */
 export async function completeTask(
   ctx: AppContext,
@@ -62,7 +65,12 @@ export async function completeTask(
     const task = await store.tasks.lock(id);
     if (!task) throw new HearthError('not_found', `No task has id ${id}`);
     assertTaskWritable(actor, task, await store.leads.byId(task.leadId));
-    if (task.doneAt !== null) {
+    // Closed by hand (`completed`) means the work is done twice: refused. Closed by the lead's fate
+    // (cooled, won, lost, disqualified, merged) while the rep was on the phone: the touch they
+    // logged still happened, so it is stored and the task is answered as it is.
+    const closedByFate =
+      task.doneAt !== null && task.closedReason !== null && task.closedReason !== 'completed';
+    if (task.doneAt !== null && !closedByFate) {
       throw new HearthError('conflict', `The task is already closed (${task.closedReason ?? 'completed'})`, {
         id,
       });
@@ -90,6 +98,7 @@ export async function completeTask(
       }
       eventId = result.eventId ?? null;
     }
+    if (closedByFate) return { task, eventId, nextStep: suggestNextStep(activity, outcome) };
     const updated = (await store.tasks.update(
       id,
       { doneAt: now, closedReason: 'completed', outcome: outcomeLabel(activity, outcome) },

@@ -11,7 +11,7 @@ import {
 import type { LeadFilter, LeadSortField } from '../../store/leads.js';
 import type { Store } from '../../store/store.js';
 import type { AppContext } from '../context.js';
-import { leadCreated, recordStatusChange } from '../desk/lead-changes.js';
+import { handOverOpenTasks, leadCreated, recordStatusChange } from '../desk/lead-changes.js';
 import { rankByInterest } from '../scoring/interest-ranking.js';
 import { rescoreAfterEdit, rescoreCreated, type ScoredLead, withScores } from '../scoring/scoring-service.js';
 import type { LeadInput, LeadListSort, LeadPatch } from './lead-schemas.js';
@@ -105,7 +105,7 @@ export async function upsertLead(ctx: AppContext, actor: Principal, input: LeadI
       const write = { ...fields, ...matchKeysAfter(existing, fields) };
       const lead = (await store.leads.update(existing.id, write, now)) as Lead;
       await rescoreAfterEdit(store, existing, lead, now);
-      await auditOwnerChange(store, actor, existing, lead);
+      await recordOwnerChange(store, actor, existing, lead, now);
       if (changed.includes('status')) await recordStatusChange(store, actor, existing, lead.status, {}, now);
       if (actor.role !== 'ingest') await audit(store, actor, 'lead.update', lead.id, { fields: changed });
       return { lead, created: false, changed: true };
@@ -248,7 +248,7 @@ export async function applyLeadFields(
   const write = { ...fields, ...matchKeysAfter(lead, fields) };
   const updated = (await store.leads.update(lead.id, write, now)) as Lead;
   await rescoreAfterEdit(store, lead, updated, now);
-  await auditOwnerChange(store, actor, lead, updated);
+  await recordOwnerChange(store, actor, lead, updated, now);
   if (changed.includes('status')) await recordStatusChange(store, actor, lead, updated.status, {}, now);
   await audit(store, actor, 'lead.update', lead.id, { fields: changed, ...details });
   return updated;
@@ -355,9 +355,17 @@ export async function eraseLead(ctx: AppContext, actor: Principal, id: string): 
   });
 }
 
-// Owner changes get their own entry, with both owners, as the desk's routing writes them.
-async function auditOwnerChange(store: Store, actor: Principal, before: Lead, after: Lead): Promise<void> {
+// Owner changes get their own entry, with both owners, as the desk's routing writes them; the
+// previous owner's open tasks follow the lead.
+async function recordOwnerChange(
+  store: Store,
+  actor: Principal,
+  before: Lead,
+  after: Lead,
+  now: Date,
+): Promise<void> {
   if (before.ownerId === after.ownerId) return;
+  await handOverOpenTasks(store, after.id, before.ownerId, after.ownerId, now);
   await audit(store, actor, 'lead.assign', after.id, {
     ownerId: after.ownerId,
     previousOwnerId: before.ownerId,

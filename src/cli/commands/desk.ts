@@ -38,7 +38,7 @@ export function describeSla(sla: SlaView | null): string {
     case 'late':
       return `late: touched after ${minutes(sla.elapsedMs ?? 0)}`;
     case 'closed':
-      return 'closed';
+      return sla.closedReason ? `closed (${sla.closedReason})` : 'closed';
   }
 }
 

@@ -17,6 +17,10 @@ export interface FirstTouchTimer {
 
 export type SlaState = 'running' | 'breached' | 'met' | 'late' | 'closed';
 
+/** Why a clock stopped without a touch: the lead was won, lost, disqualified, merged away, or cooled. */
+export const SLA_CLOSED_REASONS = ['customer', 'lost', 'disqualified', 'merged', 'cooled'] as const;
+export type SlaClosedReason = (typeof SLA_CLOSED_REASONS)[number];
+
 export interface SlaView {
   readonly state: SlaState;
   readonly startedAt: Date;
@@ -25,20 +29,37 @@ export interface SlaView {
   readonly msLeft: number | null;
   /** From hot to first touch, once touched. */
   readonly elapsedMs: number | null;
+  /** Why a `closed` clock stopped; null in every other state. */
+  readonly closedReason: SlaClosedReason | null;
+}
+
+// The store writes a status change as `status <to>`; the view names the lead's fate alone.
+function closedReasonOf(stored: string | null): SlaClosedReason | null {
+  const reason = stored?.startsWith('status ') ? stored.slice('status '.length) : stored;
+  return SLA_CLOSED_REASONS.find((r) => r === reason) ?? null;
 }
 
 /**
  * Where a timer stands at `now`: running (time left), breached (no touch, deadline passed), met
- * or late (touched within or after the deadline), closed (stopped without a touch, e.g. lost).
+ * or late (touched within or after the deadline), closed (stopped without a touch, e.g. lost; the
+ * reason says why).
  * Computed from the deadline, not from the breach flag, so it is exact between sweeps.
  */
 export function slaView(timer: FirstTouchTimer, now: Date): SlaView {
-  const base = { startedAt: timer.startedAt, dueAt: timer.dueAt };
+  const base = { startedAt: timer.startedAt, dueAt: timer.dueAt, closedReason: null };
   if (timer.touchedAt !== null) {
     const elapsedMs = timer.elapsedMs ?? timer.touchedAt.getTime() - timer.startedAt.getTime();
     return { ...base, state: timer.touchedAt <= timer.dueAt ? 'met' : 'late', msLeft: null, elapsedMs };
   }
-  if (timer.closedAt !== null) return { ...base, state: 'closed', msLeft: null, elapsedMs: null };
+  if (timer.closedAt !== null) {
+    return {
+      ...base,
+      state: 'closed',
+      msLeft: null,
+      elapsedMs: null,
+      closedReason: closedReasonOf(timer.closedReason),
+    };
+  }
   const msLeft = timer.dueAt.getTime() - now.getTime();
   return { ...base, state: msLeft < 0 ? 'breached' : 'running', msLeft, elapsedMs: null };
 }

@@ -10,6 +10,7 @@ import { withScores } from '../../app/scoring/scoring-service.js';
 import { isTimeZone } from '../../domain/desk/local-time.js';
 import { QUEUE_SECTIONS } from '../../domain/desk/queue.js';
 import { type DeskSettingsPatch, DeskSettingsSchema } from '../../domain/desk/settings.js';
+import { SLA_CLOSED_REASONS } from '../../domain/desk/speed-to-lead.js';
 import { TASK_CLOSED_REASONS, TASK_KINDS, TASK_ORIGINS } from '../../domain/desk/task.js';
 import { HearthError } from '../../domain/errors.js';
 import { LEAD_STATUSES } from '../../domain/lead.js';
@@ -47,7 +48,7 @@ const TaskView = Type.Object({
 const SlaView = Type.Object({
   state: Type.Enum(['running', 'breached', 'met', 'late', 'closed'], {
     description:
-      'running (time left), breached (no touch, deadline passed), met / late (touched within / after the deadline), closed (stopped by an outcome).',
+      'running (time left), breached (no touch, deadline passed), met / late (touched within / after the deadline), closed (stopped without a touch: see closedReason).',
   }),
   startedAt: DateTime('When the lead turned hot.'),
   dueAt: DateTime('The first-touch deadline.'),
@@ -55,6 +56,10 @@ const SlaView = Type.Object({
     description: 'Milliseconds to the deadline at the time of the request; negative once breached.',
   }),
   elapsedMs: Type.Union([Type.Integer(), Type.Null()], { description: 'Hot to first touch, once touched.' }),
+  closedReason: Type.Union([Type.Enum(SLA_CLOSED_REASONS), Type.Null()], {
+    description:
+      'Why a closed clock stopped: the lead was won (customer), lost, disqualified, merged away, or cooled before a touch. Null unless closed.',
+  }),
 });
 
 const QueueLead = Type.Object({

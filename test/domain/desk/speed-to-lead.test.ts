@@ -34,6 +34,18 @@ describe('slaView', () => {
     expect(slaView(timer({ touchedAt: at(75), elapsedMs: 75 * 60_000 }), at(90)).state).toBe('late');
     expect(slaView(timer({ closedAt: at(10) }), at(90)).state).toBe('closed');
   });
+
+  it('names why a closed clock stopped, a status change by the lead’s fate alone', () => {
+    const closed = (closedReason: string | null) =>
+      slaView(timer({ closedAt: at(10), closedReason }), at(90)).closedReason;
+    expect(closed('cooled')).toBe('cooled');
+    expect(closed('merged')).toBe('merged');
+    expect(closed('status customer')).toBe('customer');
+    expect(closed('status lost')).toBe('lost');
+    expect(closed('status disqualified')).toBe('disqualified');
+    expect(closed('something else')).toBeNull();
+    expect(slaView(timer({ closedReason: 'cooled' }), at(30)).closedReason).toBeNull();
+  });
 });
 
 describe('taskState', () => {

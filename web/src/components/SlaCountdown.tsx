@@ -1,6 +1,6 @@
 import { Badge, Box, Text } from '@mantine/core';
 import { formatDuration, intervalToDuration } from 'date-fns';
-import type { Sla } from '../api/types';
+import type { Sla, SlaClosedReason } from '../api/types';
 import { useNow } from './useNow';
 
 function duration(ms: number): string {
@@ -11,6 +11,16 @@ function duration(ms: number): string {
 }
 
 const DAY = 86_400_000;
+
+// A clock that stopped without a touch says what stopped it: a lead that cooled or was merged
+// away was not closed by an outcome, and "closed" alone leaves the rep guessing.
+const CLOSED_BY: Record<SlaClosedReason, string> = {
+  cooled: 'lead cooled before a touch',
+  merged: 'lead merged into another',
+  customer: 'lead won',
+  lost: 'lead lost',
+  disqualified: 'lead disqualified',
+};
 
 /** "12:04" (minutes:seconds) or "1:02:04": the running clock, read at a glance. */
 function clock(ms: number): string {
@@ -93,7 +103,7 @@ export function SlaCountdown({
     case 'closed':
       return (
         <Badge color="#374151" variant="outline" size="lg" data-sla="closed">
-          SLA closed by an outcome
+          {sla.closedReason ? `SLA closed: ${CLOSED_BY[sla.closedReason]}` : 'SLA closed'}
         </Badge>
       );
   }
