@@ -256,5 +256,65 @@ describeEachDatabase('leads API: sorting by scores', (env) => {
         });
       }
     });
+
+    it('answers 400 naming query.cursor, never 500, for a hand-made cursor whose value or instant is off', async () => {
+      const id = randomUUID();
+      const now = env.clock().getTime();
+      const at = (ms: number) => new Date(ms).toISOString();
+      const cases: [string, Record<string, unknown>][] = [
+        ['-fit', { value: 'x' }],
+        ['-fit', { value: null }],
+        ['-fit', { value: 12 }],
+        ['-fit', { value: '1e400' }],
+        ['-probability', { value: 'NaN' }],
+        ['temperature', { value: '2.5' }],
+        ['-temperature', { value: 'hot' }],
+        ['-temperature', { value: '99999999999' }],
+        ['-createdAt', { value: 'yesterday' }],
+        ['-createdAt', { value: '2026-02-30 10:00:00+00' }],
+        ['updatedAt', { value: '2026-01-01 24:00:00+00' }],
+        ['-lastActivityAt', { value: '2026-13-01 10:00:00+00' }],
+        ['name', { value: 'a\u0000b' }],
+        ['-interest', { value: 'x', asOf: at(now) }],
+        ['-interest', { value: '5' }],
+        ['-interest', { value: '5', asOf: 'soon' }],
+        ['-interest', { value: '5', asOf: at(0) }],
+        ['-interest', { value: '5', asOf: at(now - 8 * DAY) }],
+        ['-interest', { value: '5', asOf: at(now + 60_000) }],
+        ['-fit', { value: '5', asOf: at(now) }],
+        ['-fit', { value: '5', id: 'not-an-id' }],
+      ];
+      for (const [sort, fields] of cases) {
+        const cursor = Buffer.from(JSON.stringify({ sort, id, ...fields })).toString('base64url');
+        const response = await server.inject({
+          method: 'GET',
+          url: '/api/v1/leads',
+          headers: admin,
+          query: { source, sort, cursor },
+        });
+        expect(response.statusCode, `${sort} ${JSON.stringify(fields)}`).toBe(400);
+        expect(json(response)).toMatchObject({
+          error: { code: 'invalid', details: { problems: [{ path: 'query.cursor' }] } },
+        });
+      }
+    });
+
+    it('continues from a hand-made cursor whose value is well formed', async () => {
+      const id = '00000000-0000-0000-0000-000000000000';
+      const cases: [string, Record<string, unknown>][] = [
+        ['-fit', { value: '50.5' }],
+        ['-temperature', { value: '3' }],
+        ['-probability', { value: '1e-7' }],
+        ['-createdAt', { value: '2026-02-28 10:00:00.123456+00' }],
+        ['updatedAt', { value: '2026-02-28T10:00:00+05:30' }],
+        ['-lastActivityAt', { value: '-infinity' }],
+        ['company', { value: 'Acme' }],
+        ['-interest', { value: '12.5', asOf: new Date(env.clock().getTime() - DAY).toISOString() }],
+      ];
+      for (const [sort, fields] of cases) {
+        const cursor = Buffer.from(JSON.stringify({ sort, id, ...fields })).toString('base64url');
+        await list({ source, sort, cursor });
+      }
+    });
   });
 });

@@ -60,9 +60,59 @@ const LeadDataExportView = Type.Object({
   audit: StoredRows,
 });
 
-// A cursor continues the sort it came from; the interest ranking's also carries its instant.
+// A cursor continues the sort it came from; the interest ranking's also carries its instant. The
+// store casts the value back to its column's type (store/leads.ts), so each sort's value is checked
+// here: a hand-made cursor is the client's mistake (400), never a failed cast (500).
+const DECIMAL = /^-?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
+// As PostgreSQL renders a timestamptz as text: `2026-03-10 09:00:00.123456+00`.
+const TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2}){0,2})$/;
+// As the ranking writes its instant (Date#toISOString).
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+/** How old an interest ranking's instant may be: a scroll left open over a weekend continues. */
+export const INTEREST_CURSOR_MAX_AGE_MS = 7 * 86_400_000;
+
+const isDecimal = (value: string) => DECIMAL.test(value) && Number.isFinite(Number(value));
+function isTimestamp(value: string): boolean {
+  const m = TIMESTAMP.exec(value);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as number[];
+  const date = new Date(Date.UTC(year as number, (month as number) - 1, day));
+  return (
+    date.getUTCMonth() === (month as number) - 1 &&
+    date.getUTCDate() === day &&
+    (hour as number) < 24 &&
+    (minute as number) < 60 &&
+    (second as number) < 60
+  );
+}
+
+type SortField = Exclude<LeadListSort, `-${string}`> | 'interest';
+const isCursorValueOf: Record<SortField, (value: string) => boolean> = {
+  createdAt: isTimestamp,
+  updatedAt: isTimestamp,
+  // Leads with no activity sort as -infinity.
+  lastActivityAt: (value) => value === '-infinity' || isTimestamp(value),
+  // PostgreSQL text holds no NUL character.
+  name: (value) => !value.includes('\u0000'),
+  email: (value) => !value.includes('\u0000'),
+  company: (value) => !value.includes('\u0000'),
+  fit: isDecimal,
+  temperature: (value) => /^-?\d{1,9}$/.test(value),
+  probability: isDecimal,
+  interest: isDecimal,
+};
+
+// The ranking's instant must be one the server could have written: not in the future, and recent
+// enough that scores decayed from it stay finite.
+function isRankingInstant(asOf: unknown, now: Date): boolean {
+  if (typeof asOf !== 'string' || !INSTANT.test(asOf)) return false;
+  const at = Date.parse(asOf);
+  return at <= now.getTime() && at >= now.getTime() - INTEREST_CURSOR_MAX_AGE_MS;
+}
+
 const isLeadCursorOf =
-  (sort: LeadListSort) =>
+  (sort: LeadListSort, now: Date) =>
   (v: unknown): v is LeadListCursor => {
     const c = v as LeadListCursor;
     return (
@@ -70,11 +120,10 @@ const isLeadCursorOf =
       v !== null &&
       c.sort === sort &&
       typeof c.id === 'string' &&
-      /^[0-9a-f-]{36}$/.test(c.id) &&
-      (typeof c.value === 'string' || c.value === null) &&
-      (sort === '-interest'
-        ? typeof c.asOf === 'string' && !Number.isNaN(Date.parse(c.asOf)) && Number.isFinite(Number(c.value))
-        : c.asOf === undefined)
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(c.id) &&
+      typeof c.value === 'string' &&
+      isCursorValueOf[sort.replace(/^-/, '') as SortField]?.(c.value) === true &&
+      (sort === '-interest' ? isRankingInstant(c.asOf, now) : c.asOf === undefined)
     );
   };
 
@@ -144,6 +193,8 @@ export function leadRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['leads'],
           summary: 'List leads with filters, sorting and cursor pagination',
+          description:
+            "A `cursor` is the `nextCursor` of the previous page of the same sort. One of another sort, or one this API did not return, answers 400 naming `query.cursor`. A `-interest` cursor ranks at the first page's instant for up to 7 days; an older one answers 400, and the list starts again without a cursor.",
           querystring: LeadListQuery,
           response: { 200: LeadPageView, ...errors },
         },
@@ -162,7 +213,9 @@ export function leadRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           },
           sort,
           limit: query.limit ?? 50,
-          ...(query.cursor !== undefined ? { after: decodeCursor(query.cursor, isLeadCursorOf(sort)) } : {}),
+          ...(query.cursor !== undefined
+            ? { after: decodeCursor(query.cursor, isLeadCursorOf(sort, ctx.clock())) }
+            : {}),
         });
         return { data: page.leads, nextCursor: page.next && encodeCursor(page.next) };
       },
