@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { datasetDir, defaultEnd, generateDataset, type Manifest, SIZES, type SizeName } from './generate.js';
 import { bulkLoad } from './lib/bulk-load.js';
@@ -219,7 +219,11 @@ async function runOn(engine: Engine, database: BenchDatabase, options: Options, 
   if (wants('memory') && engine === 'pglite') {
     const dataDir = database.env.HEARTH_DATA_DIR as string;
     emptyDataDir = join(dirname(dataDir), 'empty');
-    cpSync(dataDir, emptyDataDir, { recursive: true });
+    // Files only: a socket the first server left behind (a stop that failed) cannot be copied.
+    cpSync(dataDir, emptyDataDir, {
+      recursive: true,
+      filter: (source) => !basename(source).startsWith('.s.PGSQL.'),
+    });
   }
   const api = { url: '', key: first.firstKey };
 

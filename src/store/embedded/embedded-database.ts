@@ -109,11 +109,16 @@ export async function startEmbeddedDatabase(
     },
     stop: () => {
       stopping ??= (async () => {
-        const stopped = nextMessage(worker);
-        worker.postMessage({ type: 'stop' });
-        await stopped;
-        await worker.terminate();
-        removeSocket();
+        // Even a stop that fails (the worker errs while closing) ends the worker and removes the
+        // socket: a socket file left in the data directory outlives the process that served it.
+        try {
+          const stopped = nextMessage(worker);
+          worker.postMessage({ type: 'stop' });
+          await stopped;
+        } finally {
+          await worker.terminate();
+          removeSocket();
+        }
       })();
       return stopping;
     },
