@@ -19,6 +19,23 @@ export function launchChromium(): Promise<Browser> {
 
 export const LAPTOP = { width: 1366, height: 800 };
 export const PHONE = { width: 390, height: 844 };
+
+/** A new page at `viewport`, signed in as a `hearth demo` user (password `hearth-demo`), on the queue. */
+export async function signInDemoUser(
+  browser: Browser,
+  url: string,
+  email: string,
+  viewport: { width: number; height: number },
+): Promise<Page> {
+  const page = await (await browser.newContext({ viewport })).newPage();
+  page.setDefaultTimeout(15_000);
+  await page.goto(`${url}/`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').first().fill('hearth-demo');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Hot queue' }).waitFor();
+  return page;
+}
 const screenshots = new URL('../../docs/screenshots/', import.meta.url).pathname;
 
 /** Screenshots of the page as it is, at laptop and at phone width, into docs/screenshots/. */

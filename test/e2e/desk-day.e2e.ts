@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fitLeadPayload } from '../support/leads.js';
-import { capture, focusWithin, launchChromium, seriousA11yViolations } from './browser.js';
+import { capture, focusWithin, launchChromium, seriousA11yViolations, signInDemoUser } from './browser.js';
 import { type RunningServer, startServer } from './server.js';
 
 const REP = 'alex.kim@demo.hearth.example';
@@ -63,14 +63,7 @@ describe('a rep’s day at the desk, on demo data, in Chromium', () => {
       return tasks.data.find((t) => t.sla)?.id;
     }, 'the contact-now task');
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    await page.goto(`${server.url}/`);
-    await page.getByLabel('Email').fill(REP);
-    await page.getByLabel('Password').first().fill('hearth-demo');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Hot queue' }).waitFor();
+    page = await signInDemoUser(browser, server.url, REP, { width: 1280, height: 800 });
   }, 300_000);
 
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capture, launchChromium, seriousA11yViolations } from './browser.js';
+import { capture, launchChromium, seriousA11yViolations, signInDemoUser } from './browser.js';
 import { type RunningServer, startServer } from './server.js';
 
 const MANAGER = 'morgan.reyes@demo.hearth.example';
@@ -26,14 +26,7 @@ describe('the leads table in Chromium', () => {
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startServer({ demoLeads: 150 }), launchChromium()]);
-    const context = await browser.newContext({ viewport: LAPTOP_1280 });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    await page.goto(`${server.url}/`);
-    await page.getByLabel('Email').fill(MANAGER);
-    await page.getByLabel('Password').first().fill('hearth-demo');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Hot queue' }).waitFor();
+    page = await signInDemoUser(browser, server.url, MANAGER, LAPTOP_1280);
   }, 300_000);
 
   afterAll(async () => {
