@@ -28,6 +28,8 @@ export const MERGED_LEAD_TABLES = [
   'automation_runs',
   // What a call tracker or another inbound adapter delivered for the person (docs/integrations.md).
   'inbound_hook_deliveries',
+  // The website tracker's browsers identified as the person: their later visits follow the lead.
+  'tracker_visitors',
 ] as const;
 export type MergedLeadTable = (typeof MERGED_LEAD_TABLES)[number];
 

@@ -47,6 +47,7 @@ const ORDER: Record<MergedLeadTable, string> = {
   webhook_deliveries: 'id',
   automation_runs: 'id',
   inbound_hook_deliveries: 'id',
+  tracker_visitors: 'first_seen_at',
 };
 
 export function leadRecordStore(db: Db): LeadRecordStore {

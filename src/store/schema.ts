@@ -28,6 +28,9 @@ export interface Database {
   saved_views: SavedViewsTable;
   inbound_hooks: InboundHooksTable;
   inbound_hook_deliveries: InboundHookDeliveriesTable;
+  tracker_site_keys: TrackerSiteKeysTable;
+  tracker_visitors: TrackerVisitorsTable;
+  tracker_visitor_events: TrackerVisitorEventsTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -362,4 +365,40 @@ export interface InboundHookDeliveriesTable {
   lead_id: string | null;
   lead_created: Generated<boolean>;
   event_ids: ColumnType<(number | string)[], number[] | undefined, number[]>;
+}
+
+export interface TrackerSiteKeysTable {
+  id: Generated<string>;
+  key: string;
+  name: string;
+  allowed_origins: ColumnType<string[], string[], string[]>;
+  require_consent: boolean;
+  honour_do_not_track: boolean;
+  capture_forms: boolean;
+  created_at: Timestamp;
+  created_by: string | null;
+  updated_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+export interface TrackerVisitorsTable {
+  /** The id the tracker made in the browser. */
+  id: string;
+  site_key_id: string;
+  lead_id: string | null;
+  /** UTM parameters and referrer host of the first page view (domain/tracking/attribution.ts). */
+  first_touch: ColumnType<Record<string, string>, string | undefined, string>;
+  first_seen_at: Timestamp;
+  last_seen_at: Timestamp;
+  identified_at: Timestamp | null;
+}
+
+export interface TrackerVisitorEventsTable {
+  visitor_id: string;
+  /** The tracker's id of the event: a retried beacon is a duplicate. */
+  event_id: string;
+  type: string;
+  occurred_at: Timestamp;
+  received_at: Timestamp;
+  properties: ColumnType<Record<string, unknown>, string | undefined, string>;
 }

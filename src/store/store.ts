@@ -19,6 +19,7 @@ import { type SettingsStore, settingsStore } from './settings.js';
 import { type SignalStore, signalStore } from './signals.js';
 import { type StatsStore, statsStore } from './stats.js';
 import { type TaskStore, taskStore } from './tasks.js';
+import { type TrackingStore, trackingStore } from './tracking.js';
 import { type UserStore, userStore } from './users.js';
 import { type WebhookStore, webhookStore } from './webhooks.js';
 
@@ -54,6 +55,7 @@ export interface Store {
   readonly prediction: PredictionStore;
   readonly savedViews: SavedViewStore;
   readonly inboundHooks: InboundHookStore;
+  readonly tracking: TrackingStore;
   /**
    * Runs `work` in a transaction (or in the current one when already inside). A transaction the
    * database aborted for a deadlock or a serialization conflict is run again, up to 3 times: `work`
@@ -96,6 +98,7 @@ export function createStore(db: Kysely<Database> | Transaction<Database>): Store
     prediction: predictionStore(db),
     savedViews: savedViewStore(db),
     inboundHooks: inboundHookStore(db),
+    tracking: trackingStore(db),
     transaction: async (work) => {
       if (db.isTransaction) return work(store);
       for (let attempt = 1; ; attempt++) {
