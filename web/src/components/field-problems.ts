@@ -20,11 +20,11 @@ export function fieldProblems(error: unknown) {
   return {
     /** True when some problem is shown at a field, so the form need not repeat it. */
     atFields: problems.length > 0,
-    fieldError: (path: string) => {
-      const message = byPath.get(path);
-      return message === undefined
-        ? { styles: DESCRIPTION_STYLES }
-        : { error: message, styles: ERROR_STYLES };
-    },
+    fieldError: (path: string) => fieldErrorProps(byPath.get(path)),
   };
+}
+
+/** An input's props for one problem's message (or none): the error text and readable colours. */
+export function fieldErrorProps(message: string | undefined) {
+  return message === undefined ? { styles: DESCRIPTION_STYLES } : { error: message, styles: ERROR_STYLES };
 }

@@ -5,7 +5,6 @@ import {
   Card,
   Checkbox,
   Code,
-  CopyButton,
   Group,
   List,
   Loader,
@@ -23,102 +22,15 @@ import { format } from 'date-fns';
 import { type FormEvent, useState } from 'react';
 import { ApiError, api, type FieldProblem, query } from '../api/client';
 import type { Page } from '../api/types';
+import { ConfirmButton } from '../components/ConfirmButton';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { OlderButton } from '../components/OlderButton';
 import { ScrollBox } from '../components/ScrollBox';
+import { SecretOnce } from '../components/SecretOnce';
 
 const when = (iso: string | null | undefined) => (iso ? format(new Date(iso), 'd MMM yyyy HH:mm') : '—');
 const DELIVERIES_PAGE = 50;
 const RUNS_PAGE = 20;
-
-/** "Show older …" under a log read a page at a time with the API's cursor. */
-function OlderButton({
-  label,
-  hasNextPage,
-  isFetchingNextPage,
-  fetchNextPage,
-}: {
-  label: string;
-  hasNextPage: boolean;
-  isFetchingNextPage: boolean;
-  fetchNextPage: () => unknown;
-}) {
-  if (!hasNextPage) return null;
-  return (
-    <Group>
-      <Button size="xs" variant="default" loading={isFetchingNextPage} onClick={() => void fetchNextPage()}>
-        {label}
-      </Button>
-    </Group>
-  );
-}
-
-/** A secret shown once, right after it was made, with a copy button. */
-function SecretOnce({ title, secret, onDone }: { title: string; secret: string; onDone: () => void }) {
-  return (
-    <Alert color="ember" title={title} role="status">
-      <Stack gap="xs">
-        <Text size="sm" fw={600}>
-          Copy it now: you will not see it again.
-        </Text>
-        <Code block style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
-          {secret}
-        </Code>
-        <Group>
-          <CopyButton value={secret}>
-            {({ copied, copy }) => (
-              <Button size="xs" onClick={copy} color={copied ? 'green.9' : undefined}>
-                {copied ? 'Copied' : 'Copy'}
-              </Button>
-            )}
-          </CopyButton>
-          <Button size="xs" variant="default" onClick={onDone}>
-            Done
-          </Button>
-        </Group>
-      </Stack>
-    </Alert>
-  );
-}
-
-/** A button that asks once more before it does something that cannot be undone. */
-function ConfirmButton({
-  label,
-  question,
-  onConfirm,
-  loading,
-}: {
-  label: string;
-  question: string;
-  onConfirm: () => void;
-  loading?: boolean;
-}) {
-  const [asking, setAsking] = useState(false);
-  if (!asking)
-    return (
-      <Button size="xs" variant="default" onClick={() => setAsking(true)}>
-        {label}
-      </Button>
-    );
-  return (
-    <Group gap="xs" role="group" aria-label={question}>
-      <Text size="sm">{question}</Text>
-      <Button
-        size="xs"
-        color="red.9"
-        loading={loading}
-        onClick={() => {
-          onConfirm();
-          setAsking(false);
-        }}
-      >
-        Yes, {label.toLowerCase()}
-      </Button>
-      <Button size="xs" variant="default" onClick={() => setAsking(false)}>
-        Cancel
-      </Button>
-    </Group>
-  );
-}
 
 // ---------------------------------------------------------------- API keys
 

@@ -1,5 +1,6 @@
 import { Alert, Stack, Tabs, Title } from '@mantine/core';
 import { canManageSettings, useSession } from '../auth/session';
+import { IntegrationsTab } from './integrations/IntegrationsTab';
 import { DeskTab, PlaybookTab } from './SettingsDesk';
 import { AutomationsTab, KeysTab, WebhooksTab } from './SettingsIntegrations';
 import { UsersTab } from './SettingsUsers';
@@ -28,6 +29,7 @@ export function SettingsPage() {
           <Tabs.Tab value="keys">API keys</Tabs.Tab>
           <Tabs.Tab value="webhooks">Webhooks</Tabs.Tab>
           <Tabs.Tab value="automations">Automations</Tabs.Tab>
+          <Tabs.Tab value="integrations">Integrations</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="users" pt="md">
           <UsersTab />
@@ -46,6 +48,9 @@ export function SettingsPage() {
         </Tabs.Panel>
         <Tabs.Panel value="automations" pt="md">
           <AutomationsTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="integrations" pt="md">
+          <IntegrationsTab />
         </Tabs.Panel>
       </Tabs>
     </Stack>
