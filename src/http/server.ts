@@ -17,6 +17,8 @@ import { auditRoutes } from './routes/audit-routes.js';
 import { automationRoutes } from './routes/automation-routes.js';
 import { deskRoutes } from './routes/desk-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
+import { formPostRoutes } from './routes/form-post-routes.js';
+import { integrationFormRoutes } from './routes/form-routes.js';
 import { hookReceiverRoutes, integrationHookRoutes } from './routes/hook-routes.js';
 import { leadRoutes } from './routes/lead-routes.js';
 import { mergeRoutes } from './routes/merge-routes.js';
@@ -193,11 +195,14 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions): Pr
     outcomeSettingsRoutes,
     viewRoutes,
     integrationHookRoutes,
+    integrationFormRoutes,
   ]) {
     await app.register(routes(ctx), { prefix: '/api/v1' });
   }
   // Providers' webhooks, signed by the provider instead of authenticated (docs/integrations.md).
   await app.register(hookReceiverRoutes(ctx));
+  // Hosted forms: a site's own HTML form posts here, spam-checked (docs/integrations.md).
+  await app.register(formPostRoutes(ctx));
   // The web app (web/dist) at every other path; it talks to the API above like any client.
   await app.register(webRoutes());
   return app;

@@ -30,6 +30,8 @@ export const MERGED_LEAD_TABLES = [
   'inbound_hook_deliveries',
   // The website tracker's browsers identified as the person: their later visits follow the lead.
   'tracker_visitors',
+  // What hosted forms logged about the person's posts (docs/integrations.md).
+  'form_submissions',
 ] as const;
 export type MergedLeadTable = (typeof MERGED_LEAD_TABLES)[number];
 

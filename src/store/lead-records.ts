@@ -48,6 +48,7 @@ const ORDER: Record<MergedLeadTable, string> = {
   automation_runs: 'id',
   inbound_hook_deliveries: 'id',
   tracker_visitors: 'first_seen_at',
+  form_submissions: 'id',
 };
 
 export function leadRecordStore(db: Db): LeadRecordStore {

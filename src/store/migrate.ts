@@ -19,6 +19,7 @@ import * as workFollowsTheLead from './migrations/0015_work_follows_the_lead.js'
 import * as leadsSortFitTemperature from './migrations/0016_leads_sort_fit_temperature.js';
 import * as inboundHooks from './migrations/0017_inbound_hooks.js';
 import * as websiteTracker from './migrations/0018_website_tracker.js';
+import * as hostedForms from './migrations/0019_hosted_forms.js';
 import type { Database } from './schema.js';
 
 // Listed in code rather than read from a folder so that the built package and the sources agree
@@ -42,6 +43,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0016_leads_sort_fit_temperature': leadsSortFitTemperature,
   '0017_inbound_hooks': inboundHooks,
   '0018_website_tracker': websiteTracker,
+  '0019_hosted_forms': hostedForms,
 };
 
 /**

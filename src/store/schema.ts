@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { FormSettings, SubmissionOutcome } from '../domain/forms/form.js';
 import type { DeliveryOutcome, HookProvider } from '../domain/integrations/hook.js';
 
 /** Kysely's view of the tables. Column names are the database's; the store maps them to domain names. */
@@ -31,6 +32,8 @@ export interface Database {
   tracker_site_keys: TrackerSiteKeysTable;
   tracker_visitors: TrackerVisitorsTable;
   tracker_visitor_events: TrackerVisitorEventsTable;
+  hosted_forms: HostedFormsTable;
+  form_submissions: FormSubmissionsTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -401,4 +404,29 @@ export interface TrackerVisitorEventsTable {
   occurred_at: Timestamp;
   received_at: Timestamp;
   properties: ColumnType<Record<string, unknown>, string | undefined, string>;
+}
+
+export interface HostedFormsTable {
+  id: Generated<string>;
+  form_key: string;
+  name: string;
+  redirect_url: string;
+  error_url: string | null;
+  settings: ColumnType<FormSettings, string, string>;
+  active: Generated<boolean>;
+  created_at: Timestamp;
+  created_by: string | null;
+  updated_at: Timestamp;
+  deleted_at: Timestamp | null;
+}
+
+export interface FormSubmissionsTable {
+  id: Generated<number>;
+  form_id: string;
+  received_at: Timestamp;
+  outcome: SubmissionOutcome;
+  reason: string | null;
+  lead_id: string | null;
+  lead_created: Generated<boolean>;
+  event_id: ColumnType<number | string | null, number | null, number | null>;
 }

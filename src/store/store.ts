@@ -6,6 +6,7 @@ import { type AutomationStore, automationStore } from './automations.js';
 import { type BacktestStore, backtestStore } from './backtest.js';
 import { type DeskStore, deskStore } from './desk.js';
 import { type EventStore, eventStore } from './events.js';
+import { type FormStore, formStore } from './forms.js';
 import { type InboundHookStore, inboundHookStore } from './inbound-hooks.js';
 import { type LeadRecordStore, leadRecordStore } from './lead-records.js';
 import { type LeadStore, leadStore } from './leads.js';
@@ -56,6 +57,7 @@ export interface Store {
   readonly savedViews: SavedViewStore;
   readonly inboundHooks: InboundHookStore;
   readonly tracking: TrackingStore;
+  readonly forms: FormStore;
   /**
    * Runs `work` in a transaction (or in the current one when already inside). A transaction the
    * database aborted for a deadlock or a serialization conflict is run again, up to 3 times: `work`
@@ -99,6 +101,7 @@ export function createStore(db: Kysely<Database> | Transaction<Database>): Store
     savedViews: savedViewStore(db),
     inboundHooks: inboundHookStore(db),
     tracking: trackingStore(db),
+    forms: formStore(db),
     transaction: async (work) => {
       if (db.isTransaction) return work(store);
       for (let attempt = 1; ; attempt++) {
