@@ -307,3 +307,66 @@ export function foldHead(
   }
   return { head, newestEventMs };
 }
+
+/** The head of a lead's state right after one effective event (the events folded in canonical order). */
+export interface HeadStep {
+  readonly atMs: number;
+  readonly eventId: number;
+  readonly head: Fold;
+}
+
+/**
+ * The head a lead's state had just before `fromMs`, and the heads it went through at each
+ * effective event from `fromMs` on: what a rewrite of the lead's history from `fromMs` reads.
+ */
+export interface StepsFrom {
+  readonly before: Fold;
+  readonly steps: readonly HeadStep[];
+}
+
+/**
+ * `StepsFrom` out of the state alone, replaying its tail over its settled fold (O(recent
+ * events)); null when the settled fold already holds events at or after `fromMs` (then read the
+ * lead's events: `stepsFromMatches`).
+ *
+ * @example stepsFromState(state, lateEvent.occurredAt.getTime(), b2bModel)?.steps.length // 3
+ */
+export function stepsFromState(state: ScoreState, fromMs: number, model: ScoringModel): StepsFrom | null {
+  if (state.settled.atMs !== null && state.settled.atMs >= fromMs) return null;
+  let before = state.settled;
+  let head = state.settled;
+  const steps: HeadStep[] = [];
+  // The tail is the replayed one: folding its entries again reproduces `head` step by step.
+  for (const entry of state.tail) {
+    head = foldStep(head, entry, model).fold;
+    if (entry.atMs < fromMs) before = head;
+    else steps.push({ atMs: entry.atMs, eventId: entry.eventId, head });
+  }
+  return { before, steps };
+}
+
+/**
+ * `StepsFrom` from all of a lead's matched events (any order), folded as `foldHead` folds them.
+ *
+ * @example stepsFromMatches(events.map((e) => matchEvent(compiledModel(model), e)), fromMs, model)
+ */
+export function stepsFromMatches(
+  matches: readonly EventMatch[],
+  fromMs: number,
+  model: ScoringModel,
+): StepsFrom {
+  const sorted = [...matches].sort((a, b) => a.atMs - b.atMs || a.eventId - b.eventId);
+  let before = EMPTY_FOLD;
+  let head = EMPTY_FOLD;
+  const steps: HeadStep[] = [];
+  for (const match of sorted) {
+    if (match.rules.length === 0 && match.marks.length === 0) continue;
+    if (head.eventId === match.eventId) continue;
+    const step = foldStep(head, match, model);
+    if (step.counted.length === 0 && match.marks.length === 0) continue;
+    head = step.fold;
+    if (match.atMs < fromMs) before = head;
+    else steps.push({ atMs: match.atMs, eventId: match.eventId, head });
+  }
+  return { before, steps };
+}
