@@ -56,6 +56,11 @@ export interface InboundHookStore {
    * email), so that two deliveries from a new caller create one lead.
    */
   lockPerson(key: string): Promise<void>;
+  /**
+   * Records a one-time token a provider signed (Mailgun's); false when this hook saw it before (a
+   * replay). Tokens seen before `expiredBefore` are forgotten first.
+   */
+  claimNonce(hookId: string, nonce: string, now: Date, expiredBefore: Date): Promise<boolean>;
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -191,6 +196,20 @@ export function inboundHookStore(db: Db): InboundHookStore {
         .limit(limit)
         .execute();
       return rows.map(toLead);
+    },
+    claimNonce: async (hookId, nonce, now, expiredBefore) => {
+      await db
+        .deleteFrom('inbound_hook_nonces')
+        .where('hook_id', '=', hookId)
+        .where('seen_at', '<', expiredBefore)
+        .execute();
+      const row = await db
+        .insertInto('inbound_hook_nonces')
+        .values({ hook_id: hookId, nonce, seen_at: now })
+        .onConflict((oc) => oc.columns(['hook_id', 'nonce']).doNothing())
+        .returning('nonce')
+        .executeTakeFirst();
+      return row !== undefined;
     },
     lockPerson: async (key) => {
       await sql`select pg_advisory_xact_lock(hashtextextended(${`hearth:hook-person:${key}`}, 0))`.execute(

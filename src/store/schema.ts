@@ -29,6 +29,7 @@ export interface Database {
   saved_views: SavedViewsTable;
   inbound_hooks: InboundHooksTable;
   inbound_hook_deliveries: InboundHookDeliveriesTable;
+  inbound_hook_nonces: InboundHookNoncesTable;
   tracker_site_keys: TrackerSiteKeysTable;
   tracker_visitors: TrackerVisitorsTable;
   tracker_visitor_events: TrackerVisitorEventsTable;
@@ -356,6 +357,12 @@ export interface InboundHooksTable {
   created_by: string | null;
   updated_at: Timestamp;
   deleted_at: Timestamp | null;
+}
+
+export interface InboundHookNoncesTable {
+  hook_id: string;
+  nonce: string;
+  seen_at: Timestamp;
 }
 
 export interface InboundHookDeliveriesTable {

@@ -6,52 +6,19 @@ import {
   mapGeneric,
   parseSignatureHeader,
 } from '../../domain/integrations/generic.js';
-import {
-  type CallHookConfig,
-  freshness,
-  type HookMapping,
-  type HookProvider,
-} from '../../domain/integrations/hook.js';
+import { type CallHookConfig, freshness, type HookProvider } from '../../domain/integrations/hook.js';
 import {
   mapTwilio,
   twilioFreshness,
   twilioSignedText,
   twilioUrlVariants,
 } from '../../domain/integrations/twilio.js';
-import type { InboundHookWithSecret } from '../../store/inbound-hooks.js';
+import { mailgun, postmark, sendgrid } from './email-adapters.js';
+import { calendly, typeform } from './form-adapters.js';
+import { type Adapter, notJson, parseJson, refuse } from './reading.js';
 import { hmacMatches, secretMatches } from './signatures.js';
 
-/** A delivery as it arrived: the bytes as sent (signatures cover them), headers, and the URL. */
-export interface HookRequest {
-  readonly rawBody: Buffer;
-  readonly contentType: string | undefined;
-  /** Lower-case names. */
-  readonly headers: Readonly<Record<string, string | undefined>>;
-  /** The full URL the request arrived at (scheme, host, path and query). */
-  readonly url: string;
-}
-
-/** What an adapter makes of a delivery: refused (with the reason logged and answered), or mapped. */
-export type Reading =
-  | { readonly verified: false; readonly reason: string }
-  | { readonly verified: true; readonly mapping: HookMapping; readonly externalId?: string };
-
-type Adapter = (request: HookRequest, hook: InboundHookWithSecret, now: Date) => Reading;
-
-const refuse = (reason: string): Reading => ({ verified: false, reason });
-
-function parseJson(body: Buffer): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(body.toString('utf8')) };
-  } catch {
-    return { ok: false };
-  }
-}
-
-const notJson: HookMapping = {
-  kind: 'invalid',
-  problems: [{ path: '', message: 'the body is not JSON' }],
-};
+export type { HookRequest } from './reading.js';
 
 const twilio: Adapter = (request, hook, now) => {
   const signature = request.headers['x-twilio-signature'];
@@ -117,4 +84,14 @@ const generic: Adapter = (request, hook, now) => {
 };
 
 /** Each provider's reader: verifies the delivery with the provider's own scheme, then maps it. */
-export const ADAPTERS: Record<HookProvider, Adapter> = { twilio, callrail, aircall, generic };
+export const ADAPTERS: Record<HookProvider, Adapter> = {
+  twilio,
+  callrail,
+  aircall,
+  sendgrid,
+  mailgun,
+  postmark,
+  typeform,
+  calendly,
+  generic,
+};

@@ -6,6 +6,7 @@ import type { HookDelivery } from '../../store/inbound-hooks.js';
 import type { AppContext } from '../context.js';
 import { checkHookConfig } from './hook-config.js';
 import type { HookInput, HookPatch } from './hook-schemas.js';
+import { publicKeyFromBase64 } from './signatures.js';
 
 /** The path a provider is given (outside /api/v1: providers sign, they hold no API key). */
 export const hookPath = (hook: Pick<InboundHook, 'provider' | 'id'>) => `/hooks/${hook.provider}/${hook.id}`;
@@ -18,10 +19,33 @@ function checkedConfig(provider: HookProvider, config: Record<string, unknown>) 
   return checked.config;
 }
 
+// The secret each provider makes and the admin copies into Hearth. The others (Postmark's Basic
+// auth password, Typeform's and Calendly's signing secrets, the generic adapter's) are chosen by
+// whoever sets the webhook up: Hearth makes one when none is given.
+const PROVIDERS_SECRET: Partial<Record<HookProvider, string>> = {
+  twilio: 'Auth Token',
+  callrail: 'webhook signing key',
+  aircall: 'webhook token',
+  sendgrid: 'verification key (the public key shown for the signed Event Webhook)',
+  mailgun: 'HTTP webhook signing key',
+};
+
+function checkedSecret(provider: HookProvider, secret: string | undefined): void {
+  const what = PROVIDERS_SECRET[provider];
+  if (secret === undefined && what !== undefined) {
+    throw HearthError.invalid([{ path: 'secret', message: `give the ${provider} ${what}` }]);
+  }
+  if (provider === 'sendgrid' && secret !== undefined && publicKeyFromBase64(secret) === null) {
+    throw HearthError.invalid([
+      { path: 'secret', message: "is not SendGrid's verification key (a base64 EC public key, MFkw…)" },
+    ]);
+  }
+}
+
 /**
- * Configures an inbound adapter. Call providers need their own secret (Twilio's Auth Token,
- * CallRail's signing key, Aircall's webhook token); a generic hook gets a Hearth-made secret when
- * none is given, returned here and never again.
+ * Configures an inbound adapter. Providers that make their own secret need it given (Twilio's Auth
+ * Token, CallRail's and Mailgun's signing keys, Aircall's token, SendGrid's verification key); for
+ * the others Hearth makes one when none is given, returned here and never again.
  */
 export async function createHook(
   ctx: AppContext,
@@ -29,12 +53,7 @@ export async function createHook(
   input: HookInput,
 ): Promise<{ hook: InboundHook; secret: string | null }> {
   const config = checkedConfig(input.provider, input.config ?? {});
-  if (input.secret === undefined && input.provider !== 'generic') {
-    const what = { twilio: 'Auth Token', callrail: 'webhook signing key', aircall: 'webhook token' }[
-      input.provider
-    ];
-    throw HearthError.invalid([{ path: 'secret', message: `give the ${input.provider} ${what}` }]);
-  }
+  checkedSecret(input.provider, input.secret);
   const made = input.secret === undefined ? `hksec_${randomBytes(32).toString('base64url')}` : null;
   return ctx.store.transaction(async (store) => {
     const hook = await store.inboundHooks.create(
@@ -79,6 +98,7 @@ export async function updateHook(
   patch: HookPatch,
 ): Promise<InboundHook> {
   const current = await getHook(ctx, id);
+  if (patch.secret !== undefined) checkedSecret(current.provider, patch.secret);
   const config = patch.config === undefined ? undefined : checkedConfig(current.provider, patch.config);
   return ctx.store.transaction(async (store) => {
     const hook = await store.inboundHooks.update(

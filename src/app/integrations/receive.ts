@@ -54,13 +54,8 @@ async function findLead(store: Store, person: HookLead, defaultCountry: string |
   return candidates.find((lead) => toE164(lead.phone, defaultCountry) === person.phone);
 }
 
-async function leadFor(
-  ctx: AppContext,
-  person: HookLead,
-  defaultCountry: string | undefined,
-): Promise<{ lead: Lead; created: boolean }> {
-  const existing = await findLead(ctx.store, person, defaultCountry);
-  if (existing) return { lead: existing, created: false };
+/** A lead for a person no lead matches, made from what the delivery says about them. */
+async function leadFor(ctx: AppContext, person: HookLead): Promise<{ lead: Lead; created: boolean }> {
   const input = leadInput.check({
     ...(person.email !== undefined ? { email: person.email } : {}),
     ...(person.phone !== undefined ? { phone: person.phone } : {}),
@@ -114,8 +109,28 @@ export async function receiveHookDelivery(
     });
   }
   const mapping = reading.mapping;
-  if (mapping.kind === 'ignored')
-    return receipt(await log({ ...nothing, outcome: 'ignored', reason: mapping.reason }));
+  const nonce = reading.nonce;
+  const claim = async (store: Store) => {
+    if (!nonce) return;
+    const expiredBefore = new Date(now.getTime() - nonce.keepMs);
+    if (!(await store.inboundHooks.claimNonce(hook.id, nonce.value, now, expiredBefore))) {
+      throw new HearthError(
+        'unauthenticated',
+        'Delivery refused: its signed token was used before (a replay)',
+      );
+    }
+  };
+  const refuseReplay = async (error: unknown) => {
+    if (isHearthError(error) && error.code === 'unauthenticated') {
+      const logged = await log({
+        ...nothing,
+        outcome: 'rejected',
+        reason: 'the signed token was used before (a replay)',
+      });
+      throw new HearthError('unauthenticated', error.message, { deliveryId: logged.id });
+    }
+    throw error;
+  };
   const refuse = async (problems: readonly FieldProblem[], externalId: string | null) => {
     const logged = await log({ ...nothing, externalId, outcome: 'rejected', reason: sentence(problems) });
     return new HearthError('invalid', `The delivery does not map: ${sentence(problems)}`, {
@@ -123,54 +138,92 @@ export async function receiveHookDelivery(
       deliveryId: logged.id,
     });
   };
-  if (mapping.kind === 'invalid') throw await refuse(mapping.problems, null);
+  if (mapping.kind !== 'events') {
+    await claim(ctx.store).catch(refuseReplay);
+    if (mapping.kind === 'ignored')
+      return receipt(await log({ ...nothing, outcome: 'ignored', reason: mapping.reason }));
+    throw await refuse(mapping.problems, null);
+  }
 
-  const externalIds = mapping.events.map((e) => e.externalId);
-  const externalId = externalIds.join(' ');
+  const externalIds = mapping.groups.flatMap((g) => g.events.map((e) => e.externalId));
+  const externalId = summarised(externalIds);
   const defaultCountry =
     typeof hook.config.defaultCountry === 'string' ? hook.config.defaultCountry : undefined;
   try {
     const logged = await ctx.store.transaction(async (store) => {
-      // One delivery at a time per person: a caller's first two calls create one lead.
-      await store.inboundHooks.lockPerson(mapping.lead.email ?? mapping.lead.phone ?? hook.id);
+      await claim(store);
+      // One delivery at a time per person: a caller's first two calls create one lead. Keys are
+      // taken in one order, so that two batches about the same people cannot deadlock.
+      const keys = [...new Set(mapping.groups.map((g) => g.lead.email ?? g.lead.phone ?? hook.id))].sort();
+      for (const key of keys) await store.inboundHooks.lockPerson(key);
       const taken = await store.inboundHooks.takenEventIds(externalIds);
-      if (taken.size === externalIds.length) {
-        const lead = await findLead(store, mapping.lead, defaultCountry);
-        return log(
-          {
-            ...nothing,
-            externalId,
-            leadId: lead?.id ?? null,
-            outcome: 'duplicate',
-            reason: 'delivered before',
-          },
-          store,
-        );
-      }
       const txCtx = { ...ctx, store };
-      const { lead, created } = await leadFor(txCtx, mapping.lead, defaultCountry);
-      const summary = await ingestEvents(
-        txCtx,
-        mapping.events.map((e) => ({
-          type: e.type,
-          leadId: lead.id,
-          id: e.externalId,
-          occurredAt: e.occurredAt.toISOString(),
-          properties: e.properties,
-        })),
-        { pathOf: (i) => (mapping.events.length === 1 ? 'event' : `events[${i}]`) },
-      );
-      const problems = summary.results.flatMap((r) => (r.status === 'rejected' ? (r.problems ?? []) : []));
-      // Nothing half-stored: a lead created for events that cannot be stored goes with them.
-      if (problems.length > 0) throw HearthError.invalid(problems);
+      const leadIds = new Set<string>();
+      const eventIds: number[] = [];
+      let created = false;
+      let stored = 0;
+      let unknown = 0;
+      let duplicates = 0;
+      for (const [g, group] of mapping.groups.entries()) {
+        const fresh = group.events.filter((e) => !taken.has(e.externalId));
+        duplicates += group.events.length - fresh.length;
+        // A duplicate creates no lead: the external ids are looked up before the lead.
+        const existing = await findLead(store, group.lead, defaultCountry);
+        if (fresh.length === 0) {
+          if (existing) leadIds.add(existing.id);
+          continue;
+        }
+        if (!existing && group.unknownLead === 'ignore') {
+          unknown += fresh.length;
+          continue;
+        }
+        const found = existing ? { lead: existing, created: false } : await leadFor(txCtx, group.lead);
+        leadIds.add(found.lead.id);
+        created ||= found.created;
+        const summary = await ingestEvents(
+          txCtx,
+          fresh.map((e) => ({
+            type: e.type,
+            leadId: found.lead.id,
+            id: e.externalId,
+            occurredAt: e.occurredAt.toISOString(),
+            properties: e.properties,
+          })),
+          {
+            pathOf: (i) =>
+              mapping.groups.length === 1 && fresh.length === 1 ? 'event' : `groups[${g}].events[${i}]`,
+          },
+        );
+        const problems = summary.results.flatMap((r) => (r.status === 'rejected' ? (r.problems ?? []) : []));
+        // Nothing half-stored: a lead created for events that cannot be stored goes with them.
+        if (problems.length > 0) throw HearthError.invalid(problems);
+        stored += summary.stored;
+        duplicates += summary.duplicates;
+        eventIds.push(...summary.results.flatMap((r) => (r.eventId === undefined ? [] : [r.eventId])));
+        if (group.optOut && !found.lead.optedOut) {
+          await upsertLead(txCtx, HOOK_ACTOR, { id: found.lead.id, optedOut: true });
+        }
+      }
+      const notes = [
+        ...(stored > 0 && duplicates > 0 ? [`${duplicates} event(s) delivered before`] : []),
+        ...(unknown > 0 ? [`${unknown} event(s) about an address that is no lead's: not recorded`] : []),
+        ...(mapping.skipped ?? []),
+      ];
+      const outcome: DeliveryOutcome = stored > 0 ? 'mapped' : unknown > 0 ? 'ignored' : 'duplicate';
+      const reason =
+        outcome === 'duplicate'
+          ? ['delivered before', ...notes].join('; ')
+          : notes.length > 0
+            ? notes.join('; ')
+            : null;
       return log(
         {
           externalId,
-          leadId: lead.id,
+          leadId: leadIds.size === 1 ? ([...leadIds][0] as string) : null,
           leadCreated: created,
-          eventIds: summary.results.flatMap((r) => (r.eventId === undefined ? [] : [r.eventId])),
-          outcome: summary.stored > 0 ? 'mapped' : 'duplicate',
-          reason: summary.stored > 0 ? null : 'delivered before',
+          eventIds,
+          outcome,
+          reason,
         },
         store,
       );
@@ -180,6 +233,15 @@ export async function receiveHookDelivery(
     if (isHearthError(error) && error.code === 'invalid' && error.details.problems) {
       throw await refuse(error.details.problems, externalId);
     }
-    throw error;
+    return refuseReplay(error);
   }
+}
+
+// The log keeps a batch's first ids; the events themselves hold all of them.
+const LOGGED_IDS = 20;
+
+/** The external ids of a delivery as one log field: the first few, and how many more. */
+function summarised(ids: readonly string[]): string {
+  const shown = ids.slice(0, LOGGED_IDS).join(' ');
+  return ids.length > LOGGED_IDS ? `${shown} (+${ids.length - LOGGED_IDS} more)` : shown;
 }

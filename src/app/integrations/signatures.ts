@@ -1,4 +1,11 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import {
+  createHash,
+  createHmac,
+  createPublicKey,
+  type KeyObject,
+  timingSafeEqual,
+  verify,
+} from 'node:crypto';
 
 /**
  * Whether `presented` is the HMAC of `message` keyed with `key`, in the encoding the provider uses,
@@ -32,4 +39,30 @@ export function hmac(
   encoding: 'base64' | 'hex',
 ) {
   return createHmac(algorithm, key).update(message).digest(encoding);
+}
+
+/** A public key given as base64 DER (SubjectPublicKeyInfo), as SendGrid shows it; null if it is none. */
+export function publicKeyFromBase64(text: string): KeyObject | null {
+  try {
+    const key = createPublicKey({ key: Buffer.from(text.trim(), 'base64'), format: 'der', type: 'spki' });
+    return key.asymmetricKeyType === 'ec' ? key : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether `signature` (base64 DER) is an ECDSA signature with SHA-256 of `message` by the holder of
+ * `publicKey` (base64 DER). A key or signature that does not parse is simply no match.
+ *
+ * @example ecdsaVerifies(sendgridKey, Buffer.concat([Buffer.from(timestamp), body]), header) // SendGrid
+ */
+export function ecdsaVerifies(publicKey: string, message: Buffer, signature: string): boolean {
+  const key = publicKeyFromBase64(publicKey);
+  if (key === null) return false;
+  try {
+    return verify('sha256', message, key, Buffer.from(signature.trim(), 'base64'));
+  } catch {
+    return false;
+  }
 }

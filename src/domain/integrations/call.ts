@@ -70,20 +70,25 @@ export function mapCall(facts: CallFacts, config: CallHookConfig): HookMapping {
   };
   return {
     kind: 'events',
-    lead: {
-      phone,
-      fields: { source, ...(present(facts.callerName) ? { name: facts.callerName.trim() } : {}) },
-      attributes: {
-        ...(present(campaign) ? { campaign } : {}),
-        ...(trackingNumber ? { trackingNumber } : {}),
-      },
-    },
-    events: [
+    groups: [
       {
-        type: 'call',
-        externalId: `${facts.provider}:call:${facts.callId}`,
-        occurredAt: facts.startedAt,
-        properties,
+        unknownLead: 'create',
+        lead: {
+          phone,
+          fields: { source, ...(present(facts.callerName) ? { name: facts.callerName.trim() } : {}) },
+          attributes: {
+            ...(present(campaign) ? { campaign } : {}),
+            ...(trackingNumber ? { trackingNumber } : {}),
+          },
+        },
+        events: [
+          {
+            type: 'call',
+            externalId: `${facts.provider}:call:${facts.callId}`,
+            occurredAt: facts.startedAt,
+            properties,
+          },
+        ],
       },
     ],
   };

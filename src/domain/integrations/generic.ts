@@ -230,11 +230,11 @@ export function mapGeneric(body: unknown, mapping: GenericMapping, idPrefix: str
     fields,
     attributes: collect(mapping.lead.attributes),
   };
-  return {
-    kind: 'events',
-    lead,
-    events: [
-      { type, externalId: `${idPrefix}${eventId}`, occurredAt, properties: collect(mapping.properties) },
-    ],
+  const event = {
+    type,
+    externalId: `${idPrefix}${eventId}`,
+    occurredAt,
+    properties: collect(mapping.properties),
   };
+  return { kind: 'events', groups: [{ lead, events: [event], unknownLead: 'create' }] };
 }

@@ -5,7 +5,17 @@ import type { FieldProblem } from '../errors.js';
  * verified with the provider's own signature scheme and mapped to Hearth events. docs/integrations.md
  * has the mapping tables.
  */
-export const HOOK_PROVIDERS = ['twilio', 'callrail', 'aircall', 'generic'] as const;
+export const HOOK_PROVIDERS = [
+  'twilio',
+  'callrail',
+  'aircall',
+  'sendgrid',
+  'mailgun',
+  'postmark',
+  'typeform',
+  'calendly',
+  'generic',
+] as const;
 export type HookProvider = (typeof HOOK_PROVIDERS)[number];
 
 /** What became of one delivery; every delivery is logged with one of these. */
@@ -67,9 +77,28 @@ export interface HookEvent {
   readonly properties: Readonly<Record<string, unknown>>;
 }
 
+/** Some of a delivery's events, all about one person. */
+export interface HookGroup {
+  readonly lead: HookLead;
+  readonly events: readonly HookEvent[];
+  /**
+   * What becomes of a person Hearth does not know: `create` a lead (a caller, a form's author, an
+   * invitee), or `ignore` the group (an email tool reporting on an address that is no lead's).
+   */
+  readonly unknownLead: 'create' | 'ignore';
+  /** The person asked for no more marketing (an unsubscribe, a spam report): the lead opts out. */
+  readonly optOut?: boolean;
+}
+
 /** What an adapter makes of a verified payload. */
 export type HookMapping =
-  | { readonly kind: 'events'; readonly lead: HookLead; readonly events: readonly HookEvent[] }
+  | {
+      readonly kind: 'events';
+      /** One per person: a batch (SendGrid's) can hold events about many. */
+      readonly groups: readonly HookGroup[];
+      /** Parts of a batch that were left out, and why (logged with the delivery). */
+      readonly skipped?: readonly string[];
+    }
   /** Verified, but nothing Hearth records (a call still ringing, an event type not mapped). */
   | { readonly kind: 'ignored'; readonly reason: string }
   | { readonly kind: 'invalid'; readonly problems: readonly FieldProblem[] };
