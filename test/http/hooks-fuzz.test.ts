@@ -1,3 +1,4 @@
+import { generateKeyPairSync, sign } from 'node:crypto';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { beforeAll, expect, it } from 'vitest';
@@ -22,7 +23,21 @@ const LEAKS = [
   /\b(insert into|violates|syntax error)\b/i,
 ];
 
-type Provider = 'twilio' | 'callrail' | 'aircall' | 'generic';
+const PROVIDERS = [
+  'twilio',
+  'callrail',
+  'aircall',
+  'sendgrid',
+  'mailgun',
+  'postmark',
+  'typeform',
+  'calendly',
+  'generic',
+] as const;
+type Provider = (typeof PROVIDERS)[number];
+// SendGrid verifies with a public key: the fuzzer signs with the matching private key.
+const sendgridKey = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+const SENDGRID_PUBLIC = sendgridKey.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
 interface Case {
   readonly body: Buffer;
   readonly headers: Record<string, string>;
@@ -32,6 +47,11 @@ const samples: Record<Provider, string> = {
   twilio: fixture('twilio-status-callback.txt'),
   callrail: fixture('callrail-post-call.txt'),
   aircall: fixture('aircall-call-ended.txt'),
+  sendgrid: fixture('sendgrid-events.txt'),
+  mailgun: fixture('mailgun-failed-permanent.txt'),
+  postmark: fixture('postmark-bounce.txt'),
+  typeform: fixture('typeform-form-response.txt'),
+  calendly: fixture('calendly-invitee-created.txt'),
   generic: fixture('generic-call.txt'),
 };
 
@@ -70,12 +90,62 @@ function signed(provider: Provider, path: string, body: Buffer, nowSeconds: numb
       return { signature: hmac('sha1', SECRET, body, 'base64') };
     case 'aircall':
       return {};
+    case 'sendgrid':
+      return {
+        'x-twilio-email-event-webhook-timestamp': String(nowSeconds),
+        'x-twilio-email-event-webhook-signature': sign(
+          'sha256',
+          Buffer.concat([Buffer.from(String(nowSeconds)), body]),
+          sendgridKey.privateKey,
+        ).toString('base64'),
+      };
+    case 'mailgun':
+      return {};
+    case 'postmark':
+      return { authorization: `Basic ${Buffer.from(`postmark:${SECRET}`).toString('base64')}` };
+    case 'typeform':
+      return { 'typeform-signature': `sha256=${hmac('sha256', SECRET, body, 'base64')}` };
+    case 'calendly':
     case 'generic':
       return {
-        'hearth-signature': `t=${nowSeconds},v1=${hmac('sha256', SECRET, Buffer.concat([Buffer.from(`${nowSeconds}.`), body]), 'hex')}`,
+        [provider === 'calendly' ? 'calendly-webhook-signature' : 'hearth-signature']:
+          `t=${nowSeconds},v1=${hmac('sha256', SECRET, Buffer.concat([Buffer.from(`${nowSeconds}.`), body]), 'hex')}`,
       };
   }
 }
+
+/**
+ * Mailgun's signature is inside the body: a random event under a valid signature of a fresh token
+ * (each case its own token, so that none is refused as a replay).
+ */
+const mailgunSigned = (nowSeconds: () => number) =>
+  fc
+    .record({
+      event: fc.constantFrom(
+        'delivered',
+        'opened',
+        'clicked',
+        'failed',
+        'complained',
+        'unsubscribed',
+        'accepted',
+        '',
+      ),
+      id: fc.string({ maxLength: 30 }),
+      recipient: fc.oneof(fc.emailAddress(), fc.string({ maxLength: 20 })),
+      timestamp: fc.oneof(fc.double(), fc.string({ maxLength: 10 })),
+      severity: fc.constantFrom('permanent', 'temporary', undefined),
+      token: fc.stringMatching(/^[a-f0-9]{50}$/),
+    })
+    .map(({ token, ...data }) => {
+      const t = String(nowSeconds());
+      return Buffer.from(
+        JSON.stringify({
+          signature: { timestamp: t, token, signature: hmac('sha256', SECRET, t + token, 'hex') },
+          'event-data': data,
+        }),
+      );
+    });
 
 /** Aircall's credential is inside the body: a random payload carrying the right token. */
 const aircallSigned = fc
@@ -101,13 +171,24 @@ describeEachDatabase('inbound hooks under fuzzing: no 5xx, nothing half-stored',
       },
       properties: { direction: { path: 'call.direction' }, seconds: { path: 'call.seconds' } },
     };
-    for (const provider of ['twilio', 'callrail', 'aircall', 'generic'] as const) {
+    const configs: Record<Provider, Record<string, unknown>> = {
+      twilio: { defaultCountry: 'US' },
+      callrail: { defaultCountry: 'US' },
+      aircall: { defaultCountry: 'US' },
+      sendgrid: {},
+      mailgun: {},
+      postmark: {},
+      typeform: { qualification: { budget: { field: 'readable_ref_legal', values: { true: 'yes' } } } },
+      calendly: { defaultCountry: 'US' },
+      generic,
+    };
+    for (const provider of PROVIDERS) {
       hooks[provider] = (
         await createHook(server, admin, {
           provider,
           name: `fuzz ${provider}`,
-          secret: SECRET,
-          config: provider === 'generic' ? generic : { defaultCountry: 'US' },
+          secret: provider === 'sendgrid' ? SENDGRID_PUBLIC : SECRET,
+          config: configs[provider],
         })
       ).hook;
     }
@@ -118,7 +199,7 @@ describeEachDatabase('inbound hooks under fuzzing: no 5xx, nothing half-stored',
     events: await env.app.ctx.store.events.count(),
   });
 
-  for (const provider of ['twilio', 'callrail', 'aircall', 'generic'] as const) {
+  for (const provider of PROVIDERS) {
     it(`survives garbage and signed nonsense at /hooks/${provider}`, async () => {
       const path = () => hooks[provider].path;
       const nowSeconds = () => Math.floor(env.clock().getTime() / 1000);
@@ -140,11 +221,26 @@ describeEachDatabase('inbound hooks under fuzzing: no 5xx, nothing half-stored',
               'content-type': contentType,
               ...(signature === undefined
                 ? {}
-                : { 'x-twilio-signature': signature, signature, 'hearth-signature': signature }),
+                : {
+                    'x-twilio-signature': signature,
+                    signature,
+                    'hearth-signature': signature,
+                    'x-twilio-email-event-webhook-signature': signature,
+                    'x-twilio-email-event-webhook-timestamp': signature,
+                    authorization: signature,
+                    'typeform-signature': signature,
+                    'calendly-webhook-signature': signature,
+                  }),
             },
           }),
         );
-      const validlySigned = (provider === 'aircall' ? aircallSigned : content(samples[provider])).map(
+      const bodies =
+        provider === 'aircall'
+          ? aircallSigned
+          : provider === 'mailgun'
+            ? mailgunSigned(nowSeconds)
+            : content(samples[provider]);
+      const validlySigned = bodies.map(
         (body): Case => ({
           body,
           headers: {

@@ -31,6 +31,8 @@ export interface DeliveryJson extends ReceiptJson {
 }
 export interface LeadJson {
   id: string;
+  email: string | null;
+  optedOut: boolean;
   phone: string | null;
   name: string | null;
   source: string | null;
@@ -99,4 +101,20 @@ export async function leadsWithPhone(store: Store, e164: string): Promise<number
 
 export function receipt(response: LightMyRequestResponse): ReceiptJson {
   return json<ReceiptJson>(response);
+}
+
+/** Creates a lead with this email over the API; its id. */
+export async function makeLead(
+  server: FastifyInstance,
+  admin: { authorization: string },
+  email: string,
+): Promise<string> {
+  const response = await server.inject({
+    method: 'POST',
+    url: '/api/v1/leads',
+    headers: admin,
+    payload: { email },
+  });
+  expect(response.statusCode, response.body).toBeLessThan(300);
+  return json<{ id: string }>(response).id;
 }
