@@ -382,6 +382,64 @@ describeEachDatabase('hosted forms: posts to /f/{formKey}', (env) => {
     expect(await leadByEmail(email)).toBeDefined();
   });
 
+  it("links the tracker's visitor: its anonymous page views become the lead's, at their original times", async () => {
+    const store = env.app.ctx.store;
+    const siteKey = await store.tracking.createSiteKey(
+      {
+        key: `hpk_forms_${Math.random().toString(36).slice(2)}`,
+        name: 'Forms test site',
+        allowedOrigins: ['https://www.example.com'],
+        requireConsent: false,
+        honourDoNotTrack: false,
+        captureForms: false,
+        createdBy: null,
+      },
+      env.clock(),
+    );
+    const visitorId = `vis${Math.random().toString(36).slice(2)}abcdefghijkl`;
+    const viewedAt = ['2026-03-01T10:00:00.000Z', '2026-03-01T10:02:00.000Z', '2026-03-01T10:05:00.000Z'];
+    await store.tracking.createVisitor(
+      { id: visitorId, siteKeyId: siteKey.id, firstTouch: {} },
+      new Date(viewedAt[0] as string),
+    );
+    await store.tracking.addVisitorEvents(
+      visitorId,
+      viewedAt.map((at, i) => ({
+        eventId: `pv-${i}`,
+        type: 'page_view',
+        occurredAt: new Date(at),
+        properties: {
+          url: i === 2 ? 'https://www.example.com/pricing' : `https://www.example.com/page-${i}`,
+        },
+      })),
+      env.clock(),
+    );
+    const email = uniqueEmail('visitor');
+    const response = await postUrlencoded(
+      server,
+      path(),
+      timed({ work_email: email, hearth_vid: visitorId }, now()),
+    );
+    expect(response.statusCode).toBe(303);
+    const lead = await leadByEmail(email);
+    const events = await eventsOf(lead?.id as string);
+    expect(events.map((e) => [e.type, e.occurredAt]).sort()).toEqual(
+      [['form_submit', env.clock().toISOString()], ...viewedAt.map((at) => ['page_view', at])].sort(),
+    );
+    expect((await store.tracking.visitor(visitorId))?.leadId).toBe(lead?.id);
+    const explanation = await explanationOf(lead?.id as string);
+    expect(explanation.interest.contributions.map((c) => c.ruleId)).toContain('pricing_page_view');
+    // A visitor id the tracker never reported changes nothing and refuses nothing.
+    const stranger = uniqueEmail('stranger');
+    const unknownVisitor = await postUrlencoded(
+      server,
+      path(),
+      timed({ work_email: stranger, hearth_vid: 'neverSeenVisitor123456' }, now()),
+    );
+    expect(unknownVisitor.statusCode).toBe(303);
+    expect(await eventsOf((await leadByEmail(stranger))?.id as string)).toHaveLength(1);
+  });
+
   it('a body that is not a form post is refused, naming what to send', async () => {
     const response = await server.inject({
       method: 'POST',

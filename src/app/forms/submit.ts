@@ -9,6 +9,7 @@ import type { AppContext } from '../context.js';
 import { ingestEvents } from '../events/ingest.js';
 import { LeadInput } from '../leads/lead-schemas.js';
 import { upsertLead } from '../leads/lead-service.js';
+import { attachVisitorToLead } from '../tracking/identify.js';
 import { validator } from '../validation.js';
 
 /** One post to `/f/{formKey}`, as the edge read it: text fields only (files are left out there). */
@@ -105,7 +106,8 @@ async function leadFor(
  * Receives one post at `/f/{formKey}`: checks the origin, drops spam (honeypot filled, sent too
  * fast) without storing anything else, reads the fields by the form's mapping, creates or updates
  * the lead and stores one `form_submit` event with the answers (a repeat of the same post within
- * the duplicate window stores nothing). Every post is logged. Lead, event and log line stand or
+ * the duplicate window stores nothing), and attaches the website tracker's visitor (`hearth_vid`)
+ * with its history. Every post is logged. Lead, event and log line stand or
  * fall together. An unknown, paused or deleted form is `not_found` and is not logged.
  */
 export async function receiveFormPost(
@@ -201,6 +203,10 @@ export async function receiveFormPost(
       if (result?.status !== 'stored' || result.eventId === undefined) {
         throw HearthError.invalid(result?.problems ?? [{ path: 'event', message: 'was not stored' }]);
       }
+      // The tracker's anonymous history of this browser becomes the lead's, at its original times,
+      // standing or falling with the post (a visitor id the tracker never saw changes nothing).
+      if (post.visitorId !== null)
+        await attachVisitorToLead(txCtx, { visitorId: post.visitorId, leadId: lead.id });
       const logged = await log(
         { outcome: 'stored', reason: null, leadId: lead.id, leadCreated: created, eventId: result.eventId },
         store,

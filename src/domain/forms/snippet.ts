@@ -23,18 +23,19 @@ const AUTOCOMPLETE: Record<string, string> = {
 };
 
 // The script runs once, right after the form: it notes when the page loaded and, on submit, when
-// the form was sent (both on the visitor's clock, so their difference is the fill time whatever
-// the clock says), and passes on the website tracker's visitor id when the tracker is on the page.
-const script = (loaded: string, sent: string, visitor: string) =>
+// the form was sent, both on the visitor's clock, so that their difference is the fill time
+// whatever that clock says. The website tracker, when the page has it, fills `hearth_vid` itself
+// (and `hearth_ts`, with the page's navigation start).
+const script = (loaded: string, sent: string) =>
   `<script>(function(f){var e=f.elements;e.${loaded}.value=Date.now();` +
-  `f.addEventListener('submit',function(){e.${sent}.value=Date.now();` +
-  `try{var v=window.hearth&&window.hearth.visitorId&&window.hearth.visitorId();if(v)e.${visitor}.value=v}catch(x){}});` +
+  `f.addEventListener('submit',function(){e.${sent}.value=Date.now()});` +
   '})(document.currentScript.previousElementSibling);</script>';
 
 /**
  * A ready-to-paste HTML form posting to the form at `origin` (`https://hearth.example.com`): the
  * mapped fields with labels, a select per qualification answer that has a values table, the
- * honeypot out of sight (not `display:none`, which bots skip), and the timing script. A starting
+ * honeypot out of sight (not `display:none`, which bots skip), the timing script, and the hidden
+ * field the website tracker puts its visitor id in. A starting
  * point: the site restyles it freely as long as the field names stay.
  *
  * @example formSnippet(form, 'https://hearth.example.com') // '<form method="post" action="https://hearth.example.com/f/hfm_…">…'
@@ -76,7 +77,7 @@ export function formSnippet(
     `  <input type="hidden" name="${CONTROL_FIELDS.loadedAt}"><input type="hidden" name="${CONTROL_FIELDS.sentAt}"><input type="hidden" name="${CONTROL_FIELDS.visitor}">`,
     '  <button type="submit">Send</button>',
     '</form>',
-    script(CONTROL_FIELDS.loadedAt, CONTROL_FIELDS.sentAt, CONTROL_FIELDS.visitor),
+    script(CONTROL_FIELDS.loadedAt, CONTROL_FIELDS.sentAt),
   );
   return `${lines.join('\n')}\n`;
 }
