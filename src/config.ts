@@ -18,10 +18,15 @@ export interface Config {
   readonly rateLimit: number;
   readonly ingestRateLimit: number;
   readonly signInRateLimit: number;
+  readonly trackerVisitorRateLimit: number;
+  readonly trackerSiteRateLimit: number;
   readonly rateLimitWindowMs: number;
   readonly requestTimeoutMs: number;
   readonly idleTimeoutMs: number;
   readonly keepAliveTimeoutMs: number;
+  readonly smtpUrl: string | null;
+  readonly mailFrom: string | null;
+  readonly publicUrl: string | null;
 }
 
 type Parse<T> = (raw: string) => T | { problem: string };
@@ -180,6 +185,24 @@ export const SETTINGS = [
     parse: requestCount,
   },
   {
+    env: 'HEARTH_TRACKER_VISITOR_RATE_LIMIT',
+    key: 'trackerVisitorRateLimit',
+    default: 120,
+    unit: 'requests per window',
+    description:
+      'Requests the website tracker of one visitor (one browser) may send to `POST /t/collect` in the window; more get 429. A page sends one or two. 0 turns it off.',
+    parse: requestCount,
+  },
+  {
+    env: 'HEARTH_TRACKER_SITE_RATE_LIMIT',
+    key: 'trackerSiteRateLimit',
+    default: 30_000,
+    unit: 'requests per window',
+    description:
+      'Requests all visitors of one site key may send to `POST /t/collect` in the window, so that one busy or abused site cannot flood the others. 0 turns it off.',
+    parse: requestCount,
+  },
+  {
     env: 'HEARTH_RATE_LIMIT_WINDOW_MS',
     key: 'rateLimitWindowMs',
     default: 60_000,
@@ -221,6 +244,37 @@ export const SETTINGS = [
       'true behind a reverse proxy that terminates TLS: X-Forwarded-Proto/-For are believed, so session cookies are marked Secure.',
     parse: parseBoolean,
   },
+  {
+    env: 'HEARTH_SMTP_URL',
+    key: 'smtpUrl',
+    default: null,
+    description:
+      'The SMTP server notifications are emailed through, as a URL: `smtps://user:password@smtp.example.com:465`, or `smtp://…:587` (STARTTLS when the server offers it). Unset: the email channel is off (docs/notifications.md).',
+    sensitive: true,
+    parse: (raw) => (/^smtps?:\/\/[^/]/.test(raw) ? raw : { problem: 'must start with smtp:// or smtps://' }),
+  },
+  {
+    env: 'HEARTH_MAIL_FROM',
+    key: 'mailFrom',
+    default: null,
+    description:
+      'The sender of notification emails, `Hearth <hearth@example.com>` or an address; needed with `HEARTH_SMTP_URL`.',
+    parse: (raw) =>
+      /^[^<>@\s]+@[^<>@\s]+$|<[^<>@\s]+@[^<>@\s]+>$/.test(raw.trim())
+        ? raw.trim()
+        : { problem: 'must be an email address, or a name and an address in <>' },
+  },
+  {
+    env: 'HEARTH_PUBLIC_URL',
+    key: 'publicUrl',
+    default: null,
+    description:
+      'The address people open Hearth at (`https://hearth.example.com`): the links in notifications. Unset: `http://localhost:` and the port.',
+    parse: (raw) =>
+      /^https?:\/\/[^/]+/.test(raw)
+        ? raw.replace(/\/+$/, '')
+        : { problem: 'must be an http:// or https:// URL' },
+  },
 ] as const satisfies readonly Setting<keyof Config>[];
 
 function parseBoolean(raw: string): boolean | { problem: string } {
@@ -258,6 +312,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     if (name.startsWith(OUR_PREFIX) && !KNOWN_ENV.has(name)) {
       problems.push({ path: name, message: 'is not a Hearth setting (see docs/config.md)' });
     }
+  }
+  if (
+    config.smtpUrl !== null &&
+    config.mailFrom === null &&
+    !problems.some((p) => p.path === 'HEARTH_MAIL_FROM')
+  ) {
+    problems.push({
+      path: 'HEARTH_MAIL_FROM',
+      message: 'must be set when HEARTH_SMTP_URL is (the sender of notification emails)',
+    });
   }
   if (problems.length > 0) throw HearthError.invalid(problems);
   return Object.freeze(config) as unknown as Config;

@@ -2,6 +2,7 @@
 // storage, services and edges together with plain arguments.
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from './app/context.js';
+import { notificationSetup } from './app/notifications/setup.js';
 import { Wakeup } from './app/wakeup.js';
 import type { Config } from './config.js';
 import { type Clock, systemClock } from './domain/clock.js';
@@ -43,6 +44,7 @@ export async function openApp(
     clock: options.clock ?? systemClock,
     limits: { maxBatchSize: config.maxBatchSize },
     wakeup: new Wakeup(),
+    notifications: notificationSetup(config),
   };
   return { ctx, database, close: () => database.close() };
 }
@@ -54,6 +56,8 @@ export async function buildServer(app: OpenApp, config: Config, logger: boolean)
       api: config.rateLimit,
       ingest: config.ingestRateLimit,
       signIn: config.signInRateLimit,
+      trackerVisitor: config.trackerVisitorRateLimit,
+      trackerSite: config.trackerSiteRateLimit,
       windowMs: config.rateLimitWindowMs,
     },
     timeouts: {

@@ -24,6 +24,7 @@ import { leadRoutes } from './routes/lead-routes.js';
 import { mergeRoutes } from './routes/merge-routes.js';
 import { modelRoutes } from './routes/model-routes.js';
 import { noteRoutes } from './routes/note-routes.js';
+import { notificationRoutes } from './routes/notification-routes.js';
 import { outcomeSettingsRoutes } from './routes/outcome-settings-routes.js';
 import { predictionRoutes } from './routes/prediction-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
@@ -194,6 +195,7 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions): Pr
     noteRoutes,
     outcomeSettingsRoutes,
     viewRoutes,
+    notificationRoutes,
     integrationHookRoutes,
     integrationFormRoutes,
   ]) {

@@ -21,6 +21,7 @@ import * as inboundHooks from './migrations/0017_inbound_hooks.js';
 import * as websiteTracker from './migrations/0018_website_tracker.js';
 import * as hostedForms from './migrations/0019_hosted_forms.js';
 import * as hookProviders from './migrations/0020_hook_providers.js';
+import * as notifications from './migrations/0022_notifications.js';
 import type { Database } from './schema.js';
 
 // Listed in code rather than read from a folder so that the built package and the sources agree
@@ -46,6 +47,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0018_website_tracker': websiteTracker,
   '0019_hosted_forms': hostedForms,
   '0020_hook_providers': hookProviders,
+  '0022_notifications': notifications,
 };
 
 /**

@@ -35,6 +35,9 @@ export interface Database {
   tracker_visitor_events: TrackerVisitorEventsTable;
   hosted_forms: HostedFormsTable;
   form_submissions: FormSubmissionsTable;
+  notification_preferences: NotificationPreferencesTable;
+  notifications: NotificationsTable;
+  notification_deliveries: NotificationDeliveriesTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -48,6 +51,7 @@ export interface UsersTable {
   role: 'admin' | 'manager' | 'rep';
   password_hash: string;
   active: Generated<boolean>;
+  time_zone: Generated<string>;
   created_at: DefaultedTimestamp;
   updated_at: DefaultedTimestamp;
 }
@@ -326,6 +330,41 @@ export interface SessionsTable {
   created_at: Timestamp;
   last_seen_at: Timestamp;
   expires_at: Timestamp;
+}
+
+export interface NotificationPreferencesTable {
+  user_id: string;
+  document: Json<Record<string, unknown>>;
+  updated_at: Timestamp;
+}
+
+export interface NotificationsTable {
+  id: Generated<number>;
+  /** A user id, or 'team'. */
+  recipient: string;
+  user_id: string | null;
+  kind: 'lead_hot' | 'sla_warning' | 'sla_breached' | 'task_due' | 'digest';
+  dedupe_key: string;
+  lead_id: string | null;
+  facts: Json<Record<string, unknown>>;
+  in_app: boolean;
+  created_at: Timestamp;
+  read_at: Timestamp | null;
+}
+
+export interface NotificationDeliveriesTable {
+  id: Generated<number>;
+  notification_id: number;
+  channel: 'app' | 'email' | 'slack';
+  state: 'pending' | 'sent' | 'failed' | 'skipped';
+  held_until: Timestamp | null;
+  next_attempt_at: Timestamp | null;
+  leased_until: Timestamp | null;
+  give_up_at: Timestamp;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: Timestamp;
+  sent_at: Timestamp | null;
 }
 
 export type LeadRow = Selectable<LeadsTable>;

@@ -11,6 +11,7 @@ import { type InboundHookStore, inboundHookStore } from './inbound-hooks.js';
 import { type LeadRecordStore, leadRecordStore } from './lead-records.js';
 import { type LeadStore, leadStore } from './leads.js';
 import { type ModelStore, modelStore } from './models.js';
+import { type NotificationStore, notificationStore } from './notifications.js';
 import { type PredictionStore, predictionStore } from './prediction.js';
 import { type SavedViewStore, savedViewStore } from './saved-views.js';
 import type { Database } from './schema.js';
@@ -56,6 +57,7 @@ export interface Store {
   readonly prediction: PredictionStore;
   readonly savedViews: SavedViewStore;
   readonly inboundHooks: InboundHookStore;
+  readonly notifications: NotificationStore;
   readonly tracking: TrackingStore;
   readonly forms: FormStore;
   /**
@@ -100,6 +102,7 @@ export function createStore(db: Kysely<Database> | Transaction<Database>): Store
     prediction: predictionStore(db),
     savedViews: savedViewStore(db),
     inboundHooks: inboundHookStore(db),
+    notifications: notificationStore(db),
     tracking: trackingStore(db),
     forms: formStore(db),
     transaction: async (work) => {

@@ -8,6 +8,8 @@ export interface User {
   readonly name: string;
   readonly role: UserRole;
   readonly active: boolean;
+  /** An IANA time zone (`Europe/Berlin`): their digest's morning, quiet hours, times in messages. */
+  readonly timeZone: string;
   readonly createdAt: Date;
 }
 
@@ -41,6 +43,7 @@ export interface UserChanges {
   readonly name?: string | undefined;
   readonly role?: UserRole | undefined;
   readonly active?: boolean | undefined;
+  readonly timeZone?: string | undefined;
 }
 
 function toUser(row: UserRow): User {
@@ -50,6 +53,7 @@ function toUser(row: UserRow): User {
     name: row.name,
     role: row.role,
     active: row.active,
+    timeZone: row.time_zone,
     createdAt: row.created_at,
   };
 }
@@ -85,6 +89,7 @@ export function userStore(db: Kysely<Database> | Transaction<Database>): UserSto
           ...(changes.name !== undefined ? { name: changes.name } : {}),
           ...(changes.role !== undefined ? { role: changes.role } : {}),
           ...(changes.active !== undefined ? { active: changes.active } : {}),
+          ...(changes.timeZone !== undefined ? { time_zone: changes.timeZone } : {}),
           updated_at: now,
         })
         .where('id', '=', id)

@@ -2,6 +2,7 @@ import { isHistoricalSignal } from '../../domain/desk/history.js';
 import type { Signal } from '../../domain/desk/signal.js';
 import type { Store } from '../../store/store.js';
 import { runAutomations } from '../automations/run-automations.js';
+import { notifyPeople } from '../notifications/signal-notifications.js';
 import { fanOutWebhooks } from '../webhooks/webhook-fanout.js';
 
 /**
@@ -24,4 +25,8 @@ const liveOnly =
       now,
     );
 
-export const SIGNAL_CONSUMERS: readonly SignalConsumer[] = [fanOutWebhooks, liveOnly(runAutomations)];
+export const SIGNAL_CONSUMERS: readonly SignalConsumer[] = [
+  fanOutWebhooks,
+  liveOnly(runAutomations),
+  liveOnly(notifyPeople),
+];

@@ -3,6 +3,7 @@ import { issueSetupToken } from '../../app/access/setup.js';
 import { scheduleDeskWork } from '../../jobs/desk-work.js';
 import { scheduleDueWork } from '../../jobs/due-work.js';
 import { scheduleEmbeddedMaintenance } from '../../jobs/maintenance.js';
+import { scheduleNotifications } from '../../jobs/notifications.js';
 import { schedulePredictions } from '../../jobs/prediction.js';
 import { scheduleRescoreResume } from '../../jobs/publish-resume.js';
 import { scheduleWebhookDelivery } from '../../jobs/webhook-delivery.js';
@@ -24,6 +25,9 @@ export async function serve(io: Io): Promise<void> {
   const stopDueWork = scheduleDueWork(app.ctx, logger);
   const stopDeskWork = scheduleDeskWork(app.ctx, logger, config.jobPollMs);
   const stopWebhooks = scheduleWebhookDelivery(app.ctx, logger, config.jobPollMs, config.webhookTimeoutMs);
+  const stopNotifications = scheduleNotifications(app.ctx, logger, config.jobPollMs);
+  if (config.smtpUrl === null)
+    logger.info('notifications: email is off (no HEARTH_SMTP_URL); the app and Slack work');
   const stopPredictions = schedulePredictions(app.ctx, logger, config.predictRetrainHours);
   const stopRescore = scheduleRescoreResume(app.ctx, logger);
   await server.listen({ port: config.port, host: config.host });
@@ -67,6 +71,7 @@ export async function serve(io: Io): Promise<void> {
   await stopDueWork();
   await stopDeskWork();
   await stopWebhooks();
+  await stopNotifications();
   await stopPredictions();
   const rescoring = stopRescore();
   await server.close();

@@ -81,18 +81,30 @@ function instantOf(wall: WallTime, zone: string): Date {
 }
 
 /**
- * `days` days after `at`'s date in `zone`, at `hour`:00 there.
+ * `days` days after `at`'s date in `zone`, at `hour`:`minute` there.
  *
  * @example localTimeOn(new Date('2026-03-10T20:00:00Z'), 'Europe/Berlin', 1, 9) // 2026-03-11T08:00:00Z
  */
-export function localTimeOn(at: Date, zone: string, days: number, hour: number): Date {
+export function localTimeOn(at: Date, zone: string, days: number, hour: number, minute = 0): Date {
   const today = wallTimeOf(at, zone);
   // Date.UTC normalises day overflow (31 + 1 → the 1st of the next month).
   const date = new Date(Date.UTC(today.year, today.month - 1, today.day + days));
   return instantOf(
-    { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), hour, minute: 0 },
+    { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), hour, minute },
     zone,
   );
+}
+
+/**
+ * What a wall clock in `zone` shows at `at`: the date (`YYYY-MM-DD`) and the minutes since
+ * midnight.
+ *
+ * @example localClock(new Date('2026-03-10T20:30:00Z'), 'Europe/Berlin') // { date: '2026-03-10', minutes: 1290 }
+ */
+export function localClock(at: Date, zone: string): { readonly date: string; readonly minutes: number } {
+  const w = wallTimeOf(at, zone);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return { date: `${w.year}-${pad(w.month)}-${pad(w.day)}`, minutes: w.hour * 60 + w.minute };
 }
 
 /** The end of `at`'s day in `zone`: the next local midnight. */
