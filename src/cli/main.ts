@@ -49,6 +49,16 @@ export function buildProgram(io: Io): Command {
       'map a column to a field: "Company Name=company", "Budget=attributes.budget", "Notes=ignore"',
     )
     .option('--report <path>', 'where to write rejected records (default: FILE.rejected.csv)')
+    .option(
+      '--dry-run',
+      'show the mapping and what would be created, updated, skipped and rejected; write nothing',
+    )
+    .addOption(
+      new Option(
+        '--date-order <order>',
+        'read 03/04/2025 as month first (mdy) or day first (dmy); default: from the file',
+      ).choices(['mdy', 'dmy']),
+    )
     .action(async (kind: 'leads' | 'events', file: string, options) =>
       (await import('./commands/transfer.js')).importCommand(io, kind, file, options),
     );

@@ -12,14 +12,20 @@ import {
   LEAD_EXPORT_COLUMNS,
 } from '../../app/transfer/export-records.js';
 import { type ImportKind, type ImportReject, importRecords } from '../../app/transfer/import-file.js';
+import type { ImportNote } from '../../app/transfer/import-notes.js';
+import type { DateOrderDecision } from '../../app/transfer/import-plan.js';
+import { type ImportPreview, previewImport } from '../../app/transfer/import-preview.js';
 import { type FileFormat, formatFromName } from '../../app/transfer/read-records.js';
 import { HearthError } from '../../domain/errors.js';
+import type { DateOrder } from '../../domain/import/import-dates.js';
 import { type Io, line, OPERATOR, withApp } from '../runtime.js';
 
 export interface ImportCommandOptions {
   readonly format?: FileFormat;
   readonly map?: string[];
   readonly report?: string;
+  readonly dryRun?: boolean;
+  readonly dateOrder?: DateOrder;
 }
 
 /** `hearth import leads|events FILE`: streams the file with a progress bar, reports rejects by line. */
@@ -58,20 +64,29 @@ export async function importCommand(
     },
   });
   bar?.start(size, 0);
+  const base = {
+    kind,
+    format,
+    mappings: options.map ?? [],
+    ...(options.dateOrder ? { dateOrder: options.dateOrder } : {}),
+  };
+  if (options.dryRun) {
+    const preview = await withApp(io, (app) =>
+      previewImport(app.ctx, createReadStream(file).pipe(counter), base),
+    ).finally(() => bar?.stop());
+    printPreview(io, preview);
+    return;
+  }
   const summary = await withApp(io, async (app) => {
     const input = createReadStream(file).pipe(counter);
-    return importRecords(app.ctx, OPERATOR, input, {
-      kind,
-      format,
-      mappings: options.map ?? [],
-      onReject: (reject) => rejects.push(reject),
-    });
+    return importRecords(app.ctx, OPERATOR, input, { ...base, onReject: (reject) => rejects.push(reject) });
   }).finally(() => bar?.stop());
 
   line(
     io.out,
     `${kind}: read ${summary.read}, created ${summary.created}, updated ${summary.updated}, skipped ${summary.skipped}, rejected ${summary.rejected}`,
   );
+  printNotes(io, summary.notes);
   if (rejects.length > 0) {
     await pipeline(
       rejects.sort(byLocation).map((r) => ({ location: r.location, reason: r.reason })),
@@ -79,6 +94,50 @@ export async function importCommand(
       createWriteStream(reportPath),
     );
     line(io.out, `rejected records and their reasons: ${reportPath}`);
+  }
+}
+
+/** The dry run's report: the mapping and how each column's was decided, the dates, the counts. */
+function printPreview(io: Io, preview: ImportPreview): void {
+  const { format, counts } = preview;
+  line(
+    io.out,
+    format
+      ? `format: ${format.id} (${format.known} of ${format.total} columns known)`
+      : 'format: not a known export (columns matched by name)',
+  );
+  line(io.out, 'columns:');
+  const width = Math.max(...preview.columns.map((c) => c.column.length), 0);
+  for (const c of preview.columns) line(io.out, `  ${c.column.padEnd(width)} → ${c.target} (${c.decidedBy})`);
+  line(io.out, `dates: ${describeDates(preview.dates)}`);
+  line(
+    io.out,
+    `${preview.kind} (dry run, nothing written): read ${counts.read}, would create ${counts.create}, update ${counts.update}, skip ${counts.skip}, reject ${counts.reject}`,
+  );
+  for (const p of preview.problems) line(io.out, `  ${p.location}: ${p.reason}`);
+  if (counts.reject > preview.problems.length) {
+    line(io.out, `  … and ${counts.reject - preview.problems.length} more rejected`);
+  }
+  printNotes(io, preview.notes);
+}
+
+function describeDates(dates: DateOrderDecision): string {
+  const order = dates.order === 'mdy' ? 'MM/DD/YYYY (month first)' : 'DD/MM/YYYY (day first)';
+  const why =
+    dates.decidedBy === 'given'
+      ? 'as given by --date-order'
+      : dates.decidedBy === 'file'
+        ? `decided from the file: ${dates.evidence.mdy} dates only month-first, ${dates.evidence.dmy} only day-first`
+        : 'no date in the file tells; the default (pass --date-order dmy to change it)';
+  return `slashed dates read as ${order}, ${why}`;
+}
+
+function printNotes(io: Io, notes: readonly ImportNote[]): void {
+  for (const n of notes) {
+    line(
+      io.out,
+      `note: ${n.column ? `${n.column}: ` : ''}${n.message} (${n.rows} rows${n.first ? `, first at ${n.first}` : ''})`,
+    );
   }
 }
 

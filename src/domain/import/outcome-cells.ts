@@ -1,5 +1,5 @@
-import type { FieldProblem } from '../../domain/errors.js';
-import type { LeadStatus } from '../../domain/lead.js';
+import type { FieldProblem } from '../errors.js';
+import type { LeadStatus } from '../lead.js';
 
 /**
  * Import targets that are not lead fields: a column mapped to `outcome` records a decision (as
