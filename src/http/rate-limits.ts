@@ -20,6 +20,9 @@ export interface RateLimits {
   readonly ingest: number;
   /** Sign-in attempts per window and client address; 0 = no limit. */
   readonly signIn: number;
+  /** Website tracker requests (`POST /t/collect`) per window and visitor, and per site key; 0 or absent = no limit. */
+  readonly trackerVisitor?: number;
+  readonly trackerSite?: number;
   readonly windowMs: number;
 }
 

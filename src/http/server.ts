@@ -28,11 +28,14 @@ import { notificationRoutes } from './routes/notification-routes.js';
 import { outcomeSettingsRoutes } from './routes/outcome-settings-routes.js';
 import { predictionRoutes } from './routes/prediction-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
+import { siteKeyRoutes } from './routes/site-key-routes.js';
 import { statsRoutes } from './routes/stats-routes.js';
+import { trackerRoutes } from './routes/tracker-routes.js';
 import { viewRoutes } from './routes/view-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
 import { EventView, ExplanationView, LeadView, TransitionView } from './schemas.js';
 import { type LazySerializers, lazySerializers } from './serializers.js';
+import { trackerAdmission } from './tracker-limits.js';
 import { validatorCompiler } from './validation.js';
 import { webRoutes } from './web.js';
 
@@ -195,6 +198,7 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions): Pr
     noteRoutes,
     outcomeSettingsRoutes,
     viewRoutes,
+    siteKeyRoutes,
     notificationRoutes,
     integrationHookRoutes,
     integrationFormRoutes,
@@ -203,6 +207,20 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions): Pr
   }
   // Providers' webhooks, signed by the provider instead of authenticated (docs/integrations.md).
   await app.register(hookReceiverRoutes(ctx));
+  // The website tracker: its script and the endpoint its pages send to (docs/integrations.md).
+  await app.register(
+    trackerRoutes(
+      ctx,
+      trackerAdmission(
+        {
+          perVisitor: options.rateLimits.trackerVisitor ?? 0,
+          perSiteKey: options.rateLimits.trackerSite ?? 0,
+          windowMs: options.rateLimits.windowMs,
+        },
+        ctx.clock,
+      ),
+    ),
+  );
   // Hosted forms: a site's own HTML form posts here, spam-checked (docs/integrations.md).
   await app.register(formPostRoutes(ctx));
   // The web app (web/dist) at every other path; it talks to the API above like any client.
