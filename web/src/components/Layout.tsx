@@ -2,6 +2,7 @@ import { AppShell, Burger, Button, Group, NavLink, Stack, Text, Title } from '@m
 import { useDisclosure } from '@mantine/hooks';
 import { Outlet, NavLink as RouterLink, useLocation } from 'react-router';
 import { canEditModel, canManageSettings, canReadReports, useSession } from '../auth/session';
+import { NotificationBell } from './NotificationBell';
 
 const LINKS = [
   { to: '/', label: 'Hot queue', end: true },
@@ -43,6 +44,7 @@ export function Layout() {
             </Title>
           </Group>
           <Group gap="sm" wrap="nowrap">
+            <NotificationBell />
             <Text size="sm" visibleFrom="xs" c="gray.8">
               {session.user.name} · {session.user.role}
             </Text>
