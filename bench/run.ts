@@ -24,6 +24,7 @@ import { freshness, ingest, reads, rescoreAll } from './lib/http.js';
 import { importBenchmark } from './lib/import.js';
 import { machine } from './lib/machine.js';
 import { MEMORY_EVENTS, memoryBenchmark } from './lib/memory.js';
+import { notificationReceivers, notifyLatency } from './lib/notify.js';
 import { pinning, pinSelf, startServer } from './lib/processes.js';
 import { round } from './lib/stats.js';
 
@@ -36,6 +37,7 @@ const BENCHMARKS = [
   'ingest',
   'loop',
   'memory',
+  'notify',
 ] as const;
 /** Events `memory` imports with --smoke (otherwise MEMORY_EVENTS, or as many as the data set has). */
 const SMOKE_MEMORY_EVENTS = 2_000;
@@ -333,6 +335,30 @@ async function runOn(engine: Engine, database: BenchDatabase, options: Options, 
     }
   } finally {
     await server.stop();
+  }
+
+  if (wants('notify')) {
+    // Its own server: the same database, with SMTP and a Slack URL pointing at receivers here.
+    const receivers = await notificationReceivers();
+    const mailing = await startServer(
+      { ...database.env, HEARTH_SMTP_URL: receivers.smtpUrl, HEARTH_MAIL_FROM: 'hearth@example.com' },
+      await freePort(),
+    );
+    try {
+      const figures = await notifyLatency(
+        { ...api, url: mailing.url },
+        receivers,
+        Math.min(options.samples, 100),
+        runId,
+      );
+      results.notify = figures;
+      log(
+        `hot lead → rep (POST /events answered → email accepted by SMTP and Slack post received): p50 ${figures.bothMs.p50} ms, p95 ${figures.bothMs.p95} ms (email p95 ${figures.emailMs.p95} ms, Slack p95 ${figures.slackMs.p95} ms; n ${figures.samples}; target p95 < 5000 ms)`,
+      );
+    } finally {
+      await mailing.stop();
+      await receivers.close();
+    }
   }
 
   if (wants('loop') && engine === 'pglite') {
