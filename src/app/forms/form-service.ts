@@ -58,8 +58,12 @@ type SettingsInput = Omit<FormPatch, 'name' | 'redirectUrl' | 'rotateKey' | 'act
  * The settings a create or patch leads to, from the current ones (or the defaults) and the input;
  * every problem at once, by path.
  */
-function checkedSettings(current: FormSettings | null, input: SettingsInput): FormSettings {
-  const problems: FieldProblem[] = [];
+function checkedSettings(
+  current: FormSettings | null,
+  input: SettingsInput & { readonly redirectUrl?: string | undefined },
+): FormSettings {
+  const problems: FieldProblem[] =
+    input.redirectUrl === undefined ? [] : urlProblems('redirectUrl', input.redirectUrl);
   const fields = input.fields
     ? { ...DEFAULT_FORM_FIELDS, ...input.fields }
     : (current?.fields ?? DEFAULT_FORM_FIELDS);
@@ -123,8 +127,6 @@ function checkedSettings(current: FormSettings | null, input: SettingsInput): Fo
 
 /** Configures a hosted form with a fresh key; it takes posts at once unless `active` is false. */
 export async function createForm(ctx: AppContext, actor: Principal, input: FormInput): Promise<HostedForm> {
-  const urlIssues = urlProblems('redirectUrl', input.redirectUrl);
-  if (urlIssues.length > 0) throw HearthError.invalid(urlIssues);
   const settings = checkedSettings(null, input);
   return ctx.store.transaction(async (store) => {
     const form = await store.forms.create(
@@ -170,10 +172,6 @@ export async function updateForm(
   patch: FormPatch,
 ): Promise<HostedForm> {
   const current = await getForm(ctx, id);
-  if (patch.redirectUrl !== undefined) {
-    const urlIssues = urlProblems('redirectUrl', patch.redirectUrl);
-    if (urlIssues.length > 0) throw HearthError.invalid(urlIssues);
-  }
   const settings = checkedSettings(current, patch);
   return ctx.store.transaction(async (store) => {
     const form = await store.forms.update(
