@@ -78,13 +78,18 @@ export function useLastDelivery(id: string) {
 
 /** A hook's delivery log, newest first, a page at a time. */
 export function useHookDeliveries(id: string) {
+  const client = useQueryClient();
   return useInfiniteQuery({
     queryKey: hookKeys.deliveries(id),
-    queryFn: ({ pageParam }) =>
-      api<Page<HookDelivery>>(
+    queryFn: async ({ pageParam }) => {
+      const page = await api<Page<HookDelivery>>(
         'GET',
         `/integrations/hooks/${id}/deliveries${query({ limit: DELIVERIES_PAGE, cursor: pageParam })}`,
-      ),
+      );
+      // The newest page also tells the hook's card what its last delivery is.
+      if (pageParam === null) client.setQueryData(hookKeys.lastDelivery(id), page.data[0] ?? null);
+      return page;
+    },
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });

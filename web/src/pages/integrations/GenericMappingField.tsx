@@ -39,9 +39,12 @@ export function GenericMappingField({
         minRows={10}
         maxRows={28}
         spellCheck={false}
-        aria-invalid={invalid}
+        error={invalid}
         aria-describedby={invalid ? `${id}-problems` : undefined}
-        styles={{ description: { color: '#343a40' }, input: invalid ? { borderColor: '#991b1b' } : {} }}
+        styles={{
+          description: { color: '#343a40' },
+          input: invalid ? { borderColor: '#991b1b', color: 'inherit' } : {},
+        }}
       />
       {parseError && (
         <Text size="sm" c="#991b1b" role="alert" id={`${id}-problems`}>

@@ -7,11 +7,11 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { fieldErrorProps } from '../../components/field-problems';
 import { SecretOnce } from '../../components/SecretOnce';
 import { when } from '../../components/when';
-import { DeliveryOutcomeBadge } from './DeliveryOutcomeBadge';
 import { HookDeliveries } from './HookDeliveries';
 import { HookSettingsFields, useSettingsDraft } from './HookSettingsFields';
 import { guideOf } from './hook-providers';
-import { problemsOf } from './hook-settings';
+import { OutcomeBadge } from './OutcomeBadge';
+import { problemsOf } from './problems';
 
 /** The full URL a provider posts to: this server's origin (as the admin reaches it) and the path. */
 export const hookUrl = (hook: InboundHook) => `${window.location.origin}${hook.path}`;
@@ -31,7 +31,7 @@ function LastDelivery({ hook }: { hook: InboundHook }) {
   return (
     <Group gap="xs" wrap="wrap">
       <Text size="sm">Last delivery: {when(last.data.receivedAt)}</Text>
-      <DeliveryOutcomeBadge outcome={last.data.outcome} />
+      <OutcomeBadge outcome={last.data.outcome} />
       {last.data.reason && (
         <Text size="sm" c="#343a40" style={{ wordBreak: 'break-word' }}>
           {last.data.reason}

@@ -23,7 +23,7 @@ function CreatedNotice({
   const { hook, secret } = created;
   const guide = guideOf(hook.provider);
   return (
-    <Alert color="green.9" variant="outline" title={`${hook.name} is ready`} role="status">
+    <Alert color="#166534" variant="outline" title={`${hook.name} is ready`} role="status">
       <Stack gap="sm">
         <Stack gap={2}>
           <Text size="sm">{guide.urlHint}</Text>

@@ -5,7 +5,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { fieldErrorProps } from '../../components/field-problems';
 import { HookSettingsFields, useSettingsDraft } from './HookSettingsFields';
 import { guideOf, HOOK_PROVIDER_GUIDES, HOOK_PROVIDERS, type HookProvider } from './hook-providers';
-import { problemsOf } from './hook-settings';
+import { problemsOf } from './problems';
 
 const FORM_FIELDS = ['provider', 'name', 'secret'];
 

@@ -1,14 +1,8 @@
-import { ApiError, type FieldProblem } from '../../api/client';
+import type { FieldProblem } from '../../api/client';
 
 // A hook's settings (`config`) as the forms edit them, and back. The server checks them again and
 // answers problems by path (`body.config.trackingNumbers.+1404….source`); src/app/integrations/
 // hook-config.ts and src/domain/integrations/generic.ts hold the rules.
-
-/** The server's problems, paths without the `body.` prefix; none for any other error. */
-export function problemsOf(error: unknown): FieldProblem[] {
-  if (!(error instanceof ApiError)) return [];
-  return error.problems.map((p) => ({ path: p.path.replace(/^body\.?/, ''), message: p.message }));
-}
 
 export interface TrackingRow {
   /** A stable key for React while rows are added and removed. */
