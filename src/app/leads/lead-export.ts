@@ -25,6 +25,8 @@ export interface LeadDataExport {
   readonly webhookDeliveries: StoredRow[];
   readonly webhookAttempts: StoredRow[];
   readonly automationRuns: StoredRow[];
+  /** The website tracker's browsers identified as the lead (docs/integrations.md, "Website tracker"). */
+  readonly trackerVisitors: StoredRow[];
   readonly audit: StoredRow[];
 }
 
@@ -66,6 +68,7 @@ export async function exportLeadData(
       webhookDeliveries: rows.webhook_deliveries,
       webhookAttempts: records.webhookAttempts,
       automationRuns: rows.automation_runs,
+      trackerVisitors: rows.tracker_visitors,
       audit: records.audit,
     };
   });

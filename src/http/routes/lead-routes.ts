@@ -57,6 +57,7 @@ const LeadDataExportView = Type.Object({
   webhookDeliveries: StoredRows,
   webhookAttempts: StoredRows,
   automationRuns: StoredRows,
+  trackerVisitors: StoredRows,
   audit: StoredRows,
 });
 
