@@ -33,9 +33,11 @@ export function NotificationBell() {
     setOpened(false);
   };
   return (
-    <Popover opened={opened} onChange={setOpened} position="bottom-end" width={360} shadow="md" trapFocus>
-      <Popover.Target>
-        <Indicator label={count > 99 ? '99+' : count} size={18} disabled={count === 0} color="red.9">
+    // The count sits outside the popover's target: the target gets aria-expanded, which only the
+    // button may carry.
+    <Indicator label={count > 99 ? '99+' : count} size={18} disabled={count === 0} color="red.9">
+      <Popover opened={opened} onChange={setOpened} position="bottom-end" width={360} shadow="md" trapFocus>
+        <Popover.Target>
           <ActionIcon
             variant="default"
             size="lg"
@@ -44,59 +46,59 @@ export function NotificationBell() {
           >
             <BellIcon />
           </ActionIcon>
-        </Indicator>
-      </Popover.Target>
-      <Popover.Dropdown>
-        <Stack gap="xs" aria-label="Notifications" role="region">
-          <Group justify="space-between">
-            <Text fw={600}>Notifications</Text>
-            <Button
-              size="xs"
-              variant="subtle"
-              disabled={count === 0 || markRead.isPending}
-              onClick={() => markRead.mutate({ all: true })}
+        </Popover.Target>
+        <Popover.Dropdown>
+          <Stack gap="xs" aria-label="Notifications" role="region">
+            <Group justify="space-between">
+              <Text fw={600}>Notifications</Text>
+              <Button
+                size="xs"
+                variant="subtle"
+                disabled={count === 0 || markRead.isPending}
+                onClick={() => markRead.mutate({ all: true })}
+              >
+                Mark all read
+              </Button>
+            </Group>
+            {list.isPending && <Text size="sm">Loading…</Text>}
+            {list.data?.data.length === 0 && <Text size="sm">Nothing yet.</Text>}
+            <Stack
+              gap={6}
+              component="ul"
+              style={{ listStyle: 'none', padding: 0, margin: 0, maxHeight: 360, overflowY: 'auto' }}
             >
-              Mark all read
-            </Button>
-          </Group>
-          {list.isPending && <Text size="sm">Loading…</Text>}
-          {list.data?.data.length === 0 && <Text size="sm">Nothing yet.</Text>}
-          <Stack
-            gap={6}
-            component="ul"
-            style={{ listStyle: 'none', padding: 0, margin: 0, maxHeight: 360, overflowY: 'auto' }}
-          >
-            {list.data?.data.map((n) => (
-              <li key={n.id}>
-                <Anchor component={Link} to={n.path} onClick={() => open(n)} underline="never" c="dark.9">
-                  <Text size="sm" fw={n.readAt === null ? 700 : 400}>
-                    {n.readAt === null && <VisuallyHidden>Unread: </VisuallyHidden>}
-                    {n.title}
-                  </Text>
-                  <Text size="xs" c="gray.8" lineClamp={2}>
-                    {n.lines[0]}
-                  </Text>
-                  <Text size="xs" c="gray.8">
-                    {new Date(n.createdAt).toLocaleString()}
-                  </Text>
-                </Anchor>
-              </li>
-            ))}
+              {list.data?.data.map((n) => (
+                <li key={n.id}>
+                  <Anchor component={Link} to={n.path} onClick={() => open(n)} underline="never" c="dark.9">
+                    <Text size="sm" fw={n.readAt === null ? 700 : 400}>
+                      {n.readAt === null && <VisuallyHidden>Unread: </VisuallyHidden>}
+                      {n.title}
+                    </Text>
+                    <Text size="xs" c="gray.8" lineClamp={2}>
+                      {n.lines[0]}
+                    </Text>
+                    <Text size="xs" c="gray.8">
+                      {new Date(n.createdAt).toLocaleString()}
+                    </Text>
+                  </Anchor>
+                </li>
+              ))}
+            </Stack>
+            <Group justify="space-between">
+              <BrowserOptIn />
+              <Anchor
+                component={Link}
+                to="/settings?tab=notifications"
+                size="sm"
+                onClick={() => setOpened(false)}
+              >
+                Notification settings
+              </Anchor>
+            </Group>
           </Stack>
-          <Group justify="space-between">
-            <BrowserOptIn />
-            <Anchor
-              component={Link}
-              to="/settings?tab=notifications"
-              size="sm"
-              onClick={() => setOpened(false)}
-            >
-              Notification settings
-            </Anchor>
-          </Group>
-        </Stack>
-      </Popover.Dropdown>
-    </Popover>
+        </Popover.Dropdown>
+      </Popover>
+    </Indicator>
   );
 }
 

@@ -63,7 +63,7 @@ export function NotificationsTab() {
       <Stack maw={720}>
         <Title order={3}>Your notifications</Title>
         {!availability.email.available && (
-          <Alert color="yellow" title="Email is off on this server">
+          <Alert color="yellow" title="Email is off on this server" styles={{ title: { color: '#212529' } }}>
             {availability.email.reason} Notifications still reach you in the app and on Slack.
           </Alert>
         )}
