@@ -115,6 +115,23 @@ describeEachDatabase('inbound hooks: email tools (SendGrid, Mailgun, Postmark)',
       expect(log[1]?.reason).toMatch(/s old/);
     });
 
+    it('refuses a correctly signed timestamp from the future with 401', async () => {
+      env.clock.set('2026-03-02T09:00:00.000Z');
+      const { hook } = await createHook(server, admin, {
+        provider: 'sendgrid',
+        name: 'SG',
+        secret: ownPublicKey,
+      });
+      const email = uniqueEmail('sg-future');
+      const leadId = await makeLead(server, admin, email);
+      const body = JSON.stringify([{ email, event: 'open', sg_event_id: 'future-1', timestamp: 1772441900 }]);
+      const ahead = String(Math.floor(env.clock().getTime() / 1000) + 3600);
+      const response = await post(hook.path, body, ahead, signSendGrid(ahead, body));
+      expect(response.statusCode, response.body).toBe(401);
+      expect(response.json().error.message).toMatch(/in the future/);
+      expect(await eventsOf(leadId)).toHaveLength(0);
+    });
+
     it('maps a batch about several people: an unsubscribe opts out, unknown addresses make no lead', async () => {
       env.clock.set('2026-03-02T09:00:00.000Z');
       const { hook } = await createHook(server, admin, {
@@ -276,6 +293,43 @@ describeEachDatabase('inbound hooks: email tools (SendGrid, Mailgun, Postmark)',
       expect(await eventsOf(leadId)).toHaveLength(0);
     });
 
+    it('refuses a correctly signed timestamp from the future with 401', async () => {
+      env.clock.set('2026-03-02T09:00:00.000Z');
+      const email = uniqueEmail('mg-future');
+      const leadId = await makeLead(server, admin, email);
+      const { hook } = await createHook(server, admin, {
+        provider: 'mailgun',
+        name: 'MG',
+        secret: MAILGUN_KEY,
+      });
+      const sample = mailgunSample.replace('"recipient": "alice@example.com"', `"recipient": "${email}"`);
+      const ahead = String(Math.floor(env.clock().getTime() / 1000) + 3600);
+      const response = await post(hook.path, signed(sample, ahead, 'f'.repeat(50)));
+      expect(response.statusCode, response.body).toBe(401);
+      expect(response.json().error.message).toMatch(/in the future/);
+      expect(await eventsOf(leadId)).toHaveLength(0);
+    });
+
+    it('a signed body that does not map leaves its token unused: a retry gets the same 400', async () => {
+      env.clock.set('2026-03-02T09:00:00.000Z');
+      const { hook } = await createHook(server, admin, {
+        provider: 'mailgun',
+        name: 'MG',
+        secret: MAILGUN_KEY,
+      });
+      const now = String(Math.floor(env.clock().getTime() / 1000));
+      const token = 'g'.repeat(50);
+      const body = JSON.stringify({
+        signature: { timestamp: now, token, signature: hmac('sha256', MAILGUN_KEY, now + token, 'hex') },
+        'event-data': { id: 'no-event-1', recipient: uniqueEmail('mg-nomap') },
+      });
+      const first = await post(hook.path, body);
+      const retry = await post(hook.path, body);
+      expect([first.statusCode, retry.statusCode], retry.body).toEqual([400, 400]);
+      expect(retry.json().error.message).toBe(first.json().error.message);
+      expect(retry.json().error.message).toContain('event-data.event');
+    });
+
     it('records an unsubscribe and opts the lead out', async () => {
       env.clock.set('2026-03-02T09:00:00.000Z');
       const email = uniqueEmail('mg-unsub');
@@ -291,10 +345,16 @@ describeEachDatabase('inbound hooks: email tools (SendGrid, Mailgun, Postmark)',
         signature: { timestamp: now, token, signature: hmac('sha256', MAILGUN_KEY, now + token, 'hex') },
         'event-data': { event: 'unsubscribed', id: 'unsub-1', timestamp: Number(now) - 5, recipient: email },
       });
-      expect(receipt(await post(hook.path, body))).toMatchObject({ outcome: 'mapped', leadId });
+      const delivered = receipt(await post(hook.path, body));
+      expect(delivered).toMatchObject({ outcome: 'mapped', leadId, reason: '1 lead(s) opted out' });
       const { lead, events } = await leadOf(server, admin, leadId);
       expect(lead.optedOut).toBe(true);
       expect(events.map((e) => e.type)).toEqual(['email_unsubscribe']);
+      // The opt-out leaves a trace in the audit log, by the hook that reported it.
+      const audit = await env.app.ctx.store.audit.forEntity('lead', leadId);
+      expect(audit.filter((a) => a.action === 'lead.update').map((a) => a.details)).toEqual([
+        { fields: ['optedOut'], by: `hook:${hook.id}`, provider: 'mailgun' },
+      ]);
     });
   });
 

@@ -191,6 +191,17 @@ describeEachDatabase('inbound hooks: forms and meetings (Typeform, Calendly)', (
       expect(await leadByEmail(email)).toBeUndefined();
     });
 
+    it('refuses a correctly signed timestamp from the future with 401', async () => {
+      env.clock.set('2020-11-23T17:52:00.000Z');
+      const hook = await newHook();
+      const email = uniqueEmail('cal-future');
+      const body = calendlySample.replace('test@example.com', email);
+      const response = await post(hook.path, body, sign(body, nowSeconds() + 3600));
+      expect(response.statusCode, response.body).toBe(401);
+      expect(response.json().error.message).toMatch(/in the future/);
+      expect(await leadByEmail(email)).toBeUndefined();
+    });
+
     it("records a cancellation about a known lead, and none about someone Hearth doesn't know", async () => {
       env.clock.set('2020-11-24T09:00:00.000Z');
       const hook = await newHook();

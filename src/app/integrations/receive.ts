@@ -138,11 +138,12 @@ export async function receiveHookDelivery(
       deliveryId: logged.id,
     });
   };
-  if (mapping.kind !== 'events') {
+  // A body that does not map stores nothing, so it leaves its token unused: the sender's retry of
+  // the same request gets the same 400, not a 401 for a replay.
+  if (mapping.kind === 'invalid') throw await refuse(mapping.problems, null);
+  if (mapping.kind === 'ignored') {
     await claim(ctx.store).catch(refuseReplay);
-    if (mapping.kind === 'ignored')
-      return receipt(await log({ ...nothing, outcome: 'ignored', reason: mapping.reason }));
-    throw await refuse(mapping.problems, null);
+    return receipt(await log({ ...nothing, outcome: 'ignored', reason: mapping.reason }));
   }
 
   const externalIds = mapping.groups.flatMap((g) => g.events.map((e) => e.externalId));
@@ -164,6 +165,7 @@ export async function receiveHookDelivery(
       let stored = 0;
       let unknown = 0;
       let duplicates = 0;
+      let optedOut = 0;
       for (const [g, group] of mapping.groups.entries()) {
         const fresh = group.events.filter((e) => !taken.has(e.externalId));
         duplicates += group.events.length - fresh.length;
@@ -202,11 +204,21 @@ export async function receiveHookDelivery(
         eventIds.push(...summary.results.flatMap((r) => (r.eventId === undefined ? [] : [r.eventId])));
         if (group.optOut && !found.lead.optedOut) {
           await upsertLead(txCtx, HOOK_ACTOR, { id: found.lead.id, optedOut: true });
+          // The ingest actor leaves no audit line of its own; an opt-out must leave a trace, by
+          // the hook that reported it (as automations sign theirs `automation:<id>`).
+          await store.audit.record({
+            action: 'lead.update',
+            entity: 'lead',
+            entityId: found.lead.id,
+            details: { fields: ['optedOut'], by: `hook:${hook.id}`, provider: hook.provider },
+          });
+          optedOut += 1;
         }
       }
       const notes = [
         ...(stored > 0 && duplicates > 0 ? [`${duplicates} event(s) delivered before`] : []),
         ...(unknown > 0 ? [`${unknown} event(s) about an address that is no lead's: not recorded`] : []),
+        ...(optedOut > 0 ? [`${optedOut} lead(s) opted out`] : []),
         ...(mapping.skipped ?? []),
       ];
       const outcome: DeliveryOutcome = stored > 0 ? 'mapped' : unknown > 0 ? 'ignored' : 'duplicate';
