@@ -285,10 +285,12 @@ describeEachDatabase(
           occurredAt: new Date(start.getTime() - 97 * DAY).toISOString(),
         },
       ]);
-      const after = await ctx().store.scoring.transitionsOf(lead.id);
-      expect(after[0]).toEqual(before[0]);
-      expect(after.map((t) => t.to)).toEqual(['warm', 'cool', 'cold']);
-      expect(after[1]?.at.getTime()).toBeGreaterThan(before[1]?.at.getTime() as number);
+      // Rewritten up to the last stored transition; the sweeper stores what follows, as after
+      // any event.
+      const rewritten = await ctx().store.scoring.transitionsOf(lead.id);
+      expect(rewritten[0]).toEqual(before[0]);
+      expect(rewritten.map((t) => t.to)).toEqual(['warm', 'cool']);
+      expect(rewritten[1]?.at.getTime()).toBeGreaterThan(before[1]?.at.getTime() as number);
       const signals = await ctx().store.signals.forLead(lead.id);
       const corrections = signals.filter((s) => s.type === 'lead.temperature_corrected');
       expect(corrections).toHaveLength(1);
@@ -297,17 +299,24 @@ describeEachDatabase(
         added: { transitionId: number; to: string; at: string }[];
         temperature: { before: string; after: string };
         from: string;
+        through: string;
       };
       expect(payload.removed.map((t) => t.transitionId)).toEqual(before.slice(1).map((t) => t.id));
-      expect(payload.added.map((t) => t.transitionId)).toEqual(after.slice(1).map((t) => t.id));
-      expect(payload.added.map((t) => t.at)).toEqual(after.slice(1).map((t) => t.at.toISOString()));
-      expect(payload.temperature).toEqual({ before: 'cold', after: 'cold' });
+      expect(payload.added.map((t) => t.transitionId)).toEqual(rewritten.slice(1).map((t) => t.id));
+      expect(payload.added.map((t) => t.at)).toEqual(rewritten.slice(1).map((t) => t.at.toISOString()));
+      // At the old end of the history (when it said cold), the lead is still cool now.
+      expect(payload.temperature).toEqual({ before: 'cold', after: 'cool' });
       expect(payload.from).toBe(new Date(start.getTime() - 97 * DAY).toISOString());
-      // Each added transition is announced as usual too, after the removed ones were.
+      expect(payload.through).toBe(before[2]?.at.toISOString());
+      // Each added transition is announced as usual too.
       const changed = signals
         .filter((s) => s.type === 'lead.temperature_changed')
         .map((s) => s.payload.transitionId);
-      expect(changed).toEqual([...before, ...after.slice(1)].map((t: StoredTransition) => t.id));
+      expect(changed).toEqual([...before, ...rewritten.slice(1)].map((t: StoredTransition) => t.id));
+      await runDueWork(ctx());
+      const after = await ctx().store.scoring.transitionsOf(lead.id);
+      expect(after.map((t) => t.to)).toEqual(['warm', 'cool', 'cold']);
+      expect(after[2]?.at.getTime()).toBeGreaterThan(before[2]?.at.getTime() as number);
     });
 
     it('writes nothing for a late event that changes nothing after it', async () => {

@@ -31,7 +31,7 @@ export interface LateHistory {
  * folds them into the state (rescanning the lead's events when one is older than the allowed
  * lateness) and rewrites the stored history from `fromMs` to what the events give
  * (`rewriteHistory`), reading the lead's events only when the state's tail does not reach back
- * that far. The history is stored up to the later of `scored_at` and the batch's newest event.
+ * that far.
  */
 export async function lateHistory(
   store: Store,
@@ -54,15 +54,23 @@ export async function lateHistory(
   const next = folded ?? recompute(lead, await allEvents(), state.criteria, model, now).state;
   // The state's tail, when it reaches back to `fromMs`, spares reading the lead's events.
   const steps = stepsFromState(next, fromMs, model) ?? stepsFromEvents(await allEvents(), fromMs, model);
-  const newest = events.at(-1) as ActivityEvent;
-  const untilMs = Math.min(
-    now.getTime(),
-    Math.max(row.scoredAt?.getTime() ?? Number.NEGATIVE_INFINITY, newest.occurredAt.getTime(), fromMs),
-  );
   const stored =
     row.lastTransitionAt === null
       ? { before: null, transitions: [] }
       : await store.scoring.historyFrom(lead.id, new Date(fromMs));
+  // Up to the lead's newest event, or the last stored transition if later (all of those are
+  // rewritten); what follows is the sweeper's, as after in-order ingest. So the next batch of
+  // an import in time order extends the history instead of rewriting it again.
+  const newest = events.at(-1) as ActivityEvent;
+  const untilMs = Math.min(
+    now.getTime(),
+    Math.max(
+      fromMs,
+      newest.occurredAt.getTime(),
+      next.head.atMs ?? fromMs,
+      stored.transitions.at(-1)?.at.getTime() ?? fromMs,
+    ),
+  );
   const first = events.find((e) => e.occurredAt.getTime() >= fromMs) ?? newest;
   const rewrite = rewriteHistory({
     lead,

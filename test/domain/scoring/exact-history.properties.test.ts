@@ -63,15 +63,17 @@ class SimulatedLead {
       recompute(this.lead, this.events, this.state.criteria, this.model, now).state;
     const steps =
       stepsFromState(next, fromMs, this.model) ?? stepsFromEvents(this.events, fromMs, this.model);
+    const before = this.history.filter((t) => t.at.getTime() < fromMs);
+    const stored = this.history.filter((t) => t.at.getTime() >= fromMs);
     const untilMs = Math.min(
       now.getTime(),
       Math.max(
-        this.through?.getTime() ?? Number.NEGATIVE_INFINITY,
+        fromMs,
         (events.at(-1) as ActivityEvent).occurredAt.getTime(),
+        next.head.atMs ?? fromMs,
+        stored.at(-1)?.at.getTime() ?? fromMs,
       ),
     );
-    const before = this.history.filter((t) => t.at.getTime() < fromMs);
-    const stored = this.history.filter((t) => t.at.getTime() >= fromMs);
     const rewrite = rewriteHistory({
       lead: this.lead,
       model: this.model,
@@ -299,6 +301,7 @@ describe('the stored history is a function of the events', () => {
     const cooled = sim.history.find((t) => t.to === 'cool') as Stored;
     // A download three days after the signup, synced months later, keeps the lead warm longer.
     sim.ingest([anEvent('content_download', day(3), {}, 2)], day(200));
+    sim.sweep(day(200));
     const recooled = sim.history.find((t) => t.to === 'cool') as Stored;
     expect(recooled.at.getTime()).toBeGreaterThan(cooled.at.getTime());
     expect(said(sim.history)).toEqual(said(inTimeOrder(lead, b2bModel, sim.events, [], day(200))));
