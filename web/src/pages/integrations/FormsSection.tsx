@@ -61,7 +61,8 @@ function FormCard({ form }: { form: HostedForm }) {
           Field names: {mapping}
         </Text>
         <Text size="sm" style={{ wordBreak: 'break-word' }}>
-          Spam guards: honeypot field {form.honeypotField}, at least {form.minFillSeconds} s to fill
+          Spam guards: honeypot field {form.honeypotField},{' '}
+          {form.minFillSeconds > 0 ? `at least ${form.minFillSeconds} s to fill` : 'no minimum fill time'}
           {form.allowedOrigins.length > 0 ? `; posted only from ${form.allowedOrigins.join(', ')}` : ''}.
         </Text>
         <Stack gap={2}>

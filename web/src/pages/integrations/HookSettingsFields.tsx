@@ -1,17 +1,18 @@
-import { Text } from '@mantine/core';
+import { Code, Text } from '@mantine/core';
 import { useState } from 'react';
 import type { FieldProblem } from '../../api/client';
 import { CallSettingsFields } from './CallSettingsFields';
-import { GenericMappingField } from './GenericMappingField';
 import { guideOf, type HookProvider } from './hook-providers';
 import { callConfigOf, callSettingsFrom, GENERIC_MAPPING_EXAMPLE, parseMapping } from './hook-settings';
+import { JsonSettingsField } from './JsonSettingsField';
 
 /** The settings being edited for a new hook or an existing one, whichever provider is picked. */
 export function useSettingsDraft(initial: Record<string, unknown> | null) {
   const [call, setCall] = useState(() => callSettingsFrom(initial ?? {}));
-  const [mapping, setMapping] = useState(() =>
-    initial && Object.keys(initial).length > 0 ? JSON.stringify(initial, null, 2) : GENERIC_MAPPING_EXAMPLE,
-  );
+  const stored = initial && Object.keys(initial).length > 0 ? JSON.stringify(initial, null, 2) : null;
+  const [mapping, setMapping] = useState(stored ?? GENERIC_MAPPING_EXAMPLE);
+  // A form tool's settings are all optional: empty unless the hook has some.
+  const [json, setJson] = useState(stored ?? '');
   const [localProblems, setLocalProblems] = useState<FieldProblem[]>([]);
   const [parseError, setParseError] = useState<string | null>(null);
   /** The config to send for `provider`, or null when the form already sees what is wrong. */
@@ -20,8 +21,9 @@ export function useSettingsDraft(initial: Record<string, unknown> | null) {
     setParseError(null);
     const kind = guideOf(provider).settings;
     if (kind === 'none') return {};
-    if (kind === 'generic') {
-      const parsed = parseMapping(mapping);
+    if (kind === 'json' && json.trim() === '') return {};
+    if (kind === 'generic' || kind === 'json') {
+      const parsed = parseMapping(kind === 'generic' ? mapping : json);
       if ('error' in parsed) {
         setParseError(parsed.error);
         return null;
@@ -32,7 +34,7 @@ export function useSettingsDraft(initial: Record<string, unknown> | null) {
     setLocalProblems(built.problems);
     return built.problems.length > 0 ? null : built.config;
   };
-  return { call, setCall, mapping, setMapping, localProblems, parseError, build };
+  return { call, setCall, mapping, setMapping, json, setJson, localProblems, parseError, build };
 }
 
 export type SettingsDraft = ReturnType<typeof useSettingsDraft>;
@@ -58,13 +60,37 @@ export function HookSettingsFields({
       );
     case 'generic':
       return (
-        <GenericMappingField
+        <JsonSettingsField
+          label="Mapping (JSON)"
+          description={
+            <>
+              Each value is <Code>{'{"path": "a.b.0.c"}'}</Code> (a dot path into the body) or{' '}
+              <Code>{'{"value": …}'}</Code> (fixed). Required: <Code>eventType</Code>, <Code>eventId</Code>{' '}
+              and a lead <Code>email</Code> or <Code>phone</Code>. Lead fields: email, phone, name, company,
+              jobTitle, country, source, attributes.
+            </>
+          }
           value={draft.mapping}
           onChange={draft.setMapping}
           parseError={draft.parseError}
           problems={configProblems}
         />
       );
+    case 'json': {
+      const guide = guideOf(provider);
+      return (
+        <JsonSettingsField
+          label="Settings (JSON, optional)"
+          description={guide.settingsHint}
+          placeholder={guide.settingsExample}
+          minRows={4}
+          value={draft.json}
+          onChange={draft.setJson}
+          parseError={draft.parseError}
+          problems={configProblems}
+        />
+      );
+    }
     case 'call':
       return (
         <CallSettingsFields

@@ -22,12 +22,18 @@ function CreatedNotice({
 }) {
   const { hook, secret } = created;
   const guide = guideOf(hook.provider);
+  // Postmark authenticates by the URL's Basic auth: the URL to paste carries the secret.
+  const url = new URL(hookUrl(hook));
+  if (guide.basicAuthUser && secret) {
+    url.username = guide.basicAuthUser;
+    url.password = secret;
+  }
   return (
     <Alert color="#166534" variant="outline" title={`${hook.name} is ready`} role="status">
       <Stack gap="sm">
         <Stack gap={2}>
           <Text size="sm">{guide.urlHint}</Text>
-          <CopyValue label={`the URL of ${hook.name}`} value={hookUrl(hook)} />
+          <CopyValue label={`the URL of ${hook.name}`} value={url.href} />
         </Stack>
         {secret ? (
           <SecretOnce title="The secret to sign deliveries with" secret={secret} onDone={onDone} />
@@ -56,8 +62,9 @@ export function InboundHooksSection() {
             Inbound hooks
           </Title>
           <Text size="sm">
-            Call trackers and other tools post their webhooks straight to Hearth. Each delivery is checked
-            with the provider&apos;s own signature, turned into events on the caller&apos;s lead, and logged.
+            Call trackers, email tools, form and meeting tools post their webhooks straight to Hearth. Each
+            delivery is checked with the provider&apos;s own signature, turned into events on its lead, and
+            logged.
           </Text>
         </Stack>
         {!adding && (
@@ -92,7 +99,7 @@ export function InboundHooksSection() {
             <Text size="sm">
               Choose <strong>Add inbound hook</strong>, pick the provider ({PROVIDER_NAMES}, or generic JSON
               for any other tool), give it the provider&apos;s secret, then paste the URL Hearth shows into
-              the provider. Its calls and events then arrive on their leads by themselves.
+              the provider. Its calls, emails and bookings then arrive on their leads by themselves.
             </Text>
           </Stack>
         </Paper>

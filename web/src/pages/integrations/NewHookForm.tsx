@@ -9,6 +9,17 @@ import { problemsOf } from './problems';
 
 const FORM_FIELDS = ['provider', 'name', 'secret'];
 
+// The picker's options, grouped (calls, email, forms and meetings, any other tool) in catalogue order.
+const PROVIDER_GROUPS = [...new Set(HOOK_PROVIDERS.map((p) => HOOK_PROVIDER_GUIDES[p].group))].map(
+  (group) => ({
+    group,
+    items: HOOK_PROVIDERS.filter((p) => HOOK_PROVIDER_GUIDES[p].group === group).map((p) => ({
+      value: p,
+      label: HOOK_PROVIDER_GUIDES[p].label,
+    })),
+  }),
+);
+
 /** "Add inbound hook": the provider, a name, the provider's secret and its settings. */
 export function NewHookForm({
   onCreated,
@@ -52,9 +63,14 @@ export function NewHookForm({
         <Stack gap="sm">
           <Select
             label="Provider"
-            data={HOOK_PROVIDERS.map((p) => ({ value: p, label: HOOK_PROVIDER_GUIDES[p].label }))}
+            data={PROVIDER_GROUPS}
             value={provider}
-            onChange={(v) => v && setProvider(v as HookProvider)}
+            onChange={(v) => {
+              if (!v || v === provider) return;
+              setProvider(v as HookProvider);
+              // One provider's secret means nothing to another.
+              setSecret('');
+            }}
             allowDeselect={false}
             w={320}
             {...at('provider')}

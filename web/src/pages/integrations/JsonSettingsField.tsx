@@ -1,42 +1,46 @@
 import { Alert, Code, List, Stack, Text, Textarea } from '@mantine/core';
-import { useId } from 'react';
+import { type ReactNode, useId } from 'react';
 import type { FieldProblem } from '../../api/client';
 
 /**
- * The generic adapter's mapping as JSON: field paths into the sender's body → the lead and the
- * event. A text that is not JSON is named here; the server's problems are listed by path under it.
+ * Settings typed as JSON (the generic adapter's mapping, a form tool's options). A text that is not
+ * JSON is named here; the server's problems are listed by path under it.
  */
-export function GenericMappingField({
+export function JsonSettingsField({
+  label,
+  description,
+  placeholder,
+  minRows = 10,
   value,
   onChange,
   parseError,
   problems,
 }: {
+  label: string;
+  description: ReactNode;
+  placeholder?: string;
+  minRows?: number;
   value: string;
   onChange: (text: string) => void;
   parseError: string | null;
-  /** The server's problems about the mapping (paths under `config`). */
+  /** The server's problems about the settings (paths under `config`). */
   problems: readonly FieldProblem[];
 }) {
   const id = useId();
+  // "Mapping (JSON)" → "Problems in the mapping".
+  const problemsName = `Problems in the ${label.replace(/ \(.*\)$/, '').toLowerCase()}`;
   const invalid = parseError !== null || problems.length > 0;
   return (
     <Stack gap="xs">
       <Textarea
         className="model-editor"
-        label="Mapping (JSON)"
-        description={
-          <>
-            Each value is <Code>{'{"path": "a.b.0.c"}'}</Code> (a dot path into the body) or{' '}
-            <Code>{'{"value": …}'}</Code> (fixed). Required: <Code>eventType</Code>, <Code>eventId</Code> and
-            a lead <Code>email</Code> or <Code>phone</Code>. Lead fields: email, phone, name, company,
-            jobTitle, country, source, attributes.
-          </>
-        }
+        label={label}
+        description={description}
+        placeholder={placeholder}
         value={value}
         onChange={(e) => onChange(e.currentTarget.value)}
         autosize
-        minRows={10}
+        minRows={minRows}
         maxRows={28}
         spellCheck={false}
         error={invalid}
@@ -52,11 +56,11 @@ export function GenericMappingField({
         </Text>
       )}
       {!parseError && problems.length > 0 && (
-        <Alert color="red" title="The mapping has problems" role="alert" id={`${id}-problems`}>
-          <List size="sm" aria-label="Problems in the mapping">
+        <Alert color="red" title={problemsName} role="alert" id={`${id}-problems`}>
+          <List size="sm" aria-label={problemsName}>
             {problems.map((p) => (
               <List.Item key={`${p.path}:${p.message}`}>
-                <Code>{p.path.replace(/^config\.?/, '') || '(mapping)'}</Code> {p.message}
+                <Code>{p.path.replace(/^config\.?/, '') || '(all)'}</Code> {p.message}
               </List.Item>
             ))}
           </List>
