@@ -91,8 +91,10 @@ export function scoreUpdate(
  * history as it was. The changes after the last event are the sweeper's: `scored_at` is left at
  * the last event's stamp and `next_change_at` at the next change after it, so the sweeper stores
  * them at their instants (at once if they are past), unless the lead's next batch of history
- * comes first. A lead's history only grows forward: a late event's change is stamped no earlier
- * than the lead's latest transition. The stored temperature is the one at `now`.
+ * comes first. Events that reach before the stored history's end (late syncs, imports sent in
+ * any order while the sweeper runs) rewrite it from there instead (`lateHistory`), so the stored
+ * history is a function of the events whatever their arrival order; removed transitions are
+ * announced by a lead.temperature_corrected signal. The stored temperature is the one at `now`.
  */
 export async function scoreNewEvents(
   store: Store,
