@@ -10,6 +10,8 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly bodyLimitBytes: number;
   readonly maxBatchSize: number;
+  readonly importMaxBytes: number;
+  readonly importChunkRows: number;
   readonly dbPoolSize: number;
   readonly jobPollMs: number;
   readonly trustProxy: boolean;
@@ -120,6 +122,24 @@ export const SETTINGS = [
     default: 1000,
     unit: 'events',
     description: 'Most events accepted in one `POST /api/v1/events` request.',
+    parse: integer(1, 100_000),
+  },
+  {
+    env: 'HEARTH_IMPORT_MAX_BYTES',
+    key: 'importMaxBytes',
+    default: 200 * 1024 * 1024,
+    unit: 'bytes',
+    description:
+      'Largest file the import API and the web wizard take (`POST /api/v1/imports`, `/imports/preview`); streamed, never held in memory. The CLI has no limit.',
+    parse: integer(1024, 10 * 1024 * 1024 * 1024),
+  },
+  {
+    env: 'HEARTH_IMPORT_CHUNK_ROWS',
+    key: 'importChunkRows',
+    default: 500,
+    unit: 'rows',
+    description:
+      'Rows an import job writes per transaction; its progress is recorded after each, and a stopped job resumes from there.',
     parse: integer(1, 100_000),
   },
   {

@@ -66,6 +66,7 @@ export async function buildServer(app: OpenApp, config: Config, logger: boolean)
       keepAliveMs: config.keepAliveTimeoutMs,
     },
     trustProxy: config.trustProxy,
+    imports: { maxBytes: config.importMaxBytes, chunkRows: config.importChunkRows },
     logger: logger ? { level: config.logLevel } : false,
     version: VERSION,
   });

@@ -20,6 +20,7 @@ export type Permission =
   | 'leads:delete'
   | 'leads:qualify'
   | 'leads:bulk'
+  | 'leads:import'
   | 'events:write'
   | 'events:read'
   | 'users:manage'
@@ -54,6 +55,9 @@ const POLICY: Record<Permission, readonly KeyRole[]> = {
   'leads:qualify': ['admin', 'manager', 'rep'],
   // Bulk changes act on leads one has seen in a list: people, not ingest keys (which read nothing).
   'leads:bulk': ['admin', 'manager', 'rep'],
+  // An import writes thousands of leads or events at once, owners included: managers and admins
+  // (a rep imports nothing; an ingest key has POST /leads and /events).
+  'leads:import': ['admin', 'manager'],
   'events:write': ['admin', 'manager', 'rep', 'ingest'],
   'events:read': ['admin', 'manager', 'rep'],
   'users:manage': ['admin'],

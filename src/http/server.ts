@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { LoggerOptions } from 'pino';
 import Type from 'typebox';
 import type { AppContext } from '../app/context.js';
+import type { ImportLimits } from '../app/transfer/import-jobs.js';
 import { HearthError } from '../domain/errors.js';
 import { registerAuth } from './auth.js';
 import { handleError, sendError } from './error-mapping.js';
@@ -20,6 +21,7 @@ import { eventRoutes } from './routes/event-routes.js';
 import { formPostRoutes } from './routes/form-post-routes.js';
 import { integrationFormRoutes } from './routes/form-routes.js';
 import { hookReceiverRoutes, integrationHookRoutes } from './routes/hook-routes.js';
+import { importRoutes } from './routes/import-routes.js';
 import { leadRoutes } from './routes/lead-routes.js';
 import { mergeRoutes } from './routes/merge-routes.js';
 import { modelRoutes } from './routes/model-routes.js';
@@ -51,6 +53,8 @@ export interface HttpOptions {
   readonly trustProxy?: boolean;
   readonly logger: LoggerOptions | false;
   readonly version: string;
+  /** Upload size and chunk size of imports (HEARTH_IMPORT_*); the defaults when absent. */
+  readonly imports?: ImportLimits;
   /** How responses are serialized; a test passes its own to build every route's serializer. */
   readonly serializers?: LazySerializers;
 }
@@ -205,6 +209,7 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions): Pr
   ]) {
     await app.register(routes(ctx), { prefix: '/api/v1' });
   }
+  await app.register(importRoutes(ctx, options.imports), { prefix: '/api/v1' });
   // Providers' webhooks, signed by the provider instead of authenticated (docs/integrations.md).
   await app.register(hookReceiverRoutes(ctx));
   // The website tracker: its script and the endpoint its pages send to (docs/integrations.md).

@@ -34,6 +34,8 @@ export interface LeadQuery {
   readonly minProbability?: number;
   /** Restricts to leads owned by this user or unassigned (a rep's view). */
   readonly visibleTo?: string;
+  /** Only the leads an import job wrote or found unchanged (store/imports.ts). */
+  readonly importId?: string;
   readonly sort: LeadSortField;
   readonly direction: 'asc' | 'desc';
   readonly limit: number;
@@ -253,6 +255,18 @@ export function applyFilters(
   if (filter.visibleTo !== undefined) {
     const userId = filter.visibleTo;
     q = q.where((eb) => eb.or([eb('owner_id', 'is', null), eb('owner_id', '=', userId)]));
+  }
+  if (filter.importId !== undefined) {
+    const jobId = filter.importId;
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('import_job_leads')
+          .select('import_job_leads.lead_id')
+          .where('import_job_leads.job_id', '=', jobId)
+          .whereRef('import_job_leads.lead_id', '=', 'leads.id'),
+      ),
+    );
   }
   if (filter.text !== undefined) {
     const tsquery = prefixQuery(filter.text);

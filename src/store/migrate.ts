@@ -22,6 +22,7 @@ import * as websiteTracker from './migrations/0018_website_tracker.js';
 import * as hostedForms from './migrations/0019_hosted_forms.js';
 import * as hookProviders from './migrations/0020_hook_providers.js';
 import * as notifications from './migrations/0022_notifications.js';
+import * as importJobs from './migrations/0023_import_jobs.js';
 import type { Database } from './schema.js';
 
 // Listed in code rather than read from a folder so that the built package and the sources agree
@@ -48,6 +49,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0019_hosted_forms': hostedForms,
   '0020_hook_providers': hookProviders,
   '0022_notifications': notifications,
+  '0023_import_jobs': importJobs,
 };
 
 /**

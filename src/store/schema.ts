@@ -38,6 +38,10 @@ export interface Database {
   notification_preferences: NotificationPreferencesTable;
   notifications: NotificationsTable;
   notification_deliveries: NotificationDeliveriesTable;
+  import_jobs: ImportJobsTable;
+  import_job_chunks: ImportJobChunksTable;
+  import_job_rejects: ImportJobRejectsTable;
+  import_job_leads: ImportJobLeadsTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -475,4 +479,50 @@ export interface FormSubmissionsTable {
   lead_id: string | null;
   lead_created: Generated<boolean>;
   event_id: ColumnType<number | string | null, number | null, number | null>;
+}
+
+export interface ImportJobsTable {
+  id: string;
+  kind: 'leads' | 'events';
+  format: 'csv' | 'ndjson' | 'json';
+  file_name: string | null;
+  column_map: Json<Record<string, string>>;
+  date_order: 'mdy' | 'dmy' | null;
+  chunk_rows: number;
+  state: 'uploading' | 'queued' | 'running' | 'done' | 'failed';
+  size_bytes: ColumnType<string | number, number | undefined, number>;
+  total_rows: number | null;
+  rows_read: Generated<number>;
+  created: Generated<number>;
+  updated: Generated<number>;
+  skipped: Generated<number>;
+  rejected: Generated<number>;
+  plan: Json<unknown> | null;
+  notes: ColumnType<unknown[], string | undefined, string>;
+  error: string | null;
+  leased_until: Timestamp | null;
+  created_by: string | null;
+  created_by_key: string | null;
+  created_by_role: 'admin' | 'manager' | 'rep' | 'ingest';
+  created_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
+export interface ImportJobChunksTable {
+  job_id: string;
+  seq: number;
+  bytes: Uint8Array;
+}
+
+export interface ImportJobRejectsTable {
+  job_id: string;
+  row_number: number;
+  location: string;
+  reason: string;
+  record: Json<unknown> | null;
+}
+
+export interface ImportJobLeadsTable {
+  job_id: string;
+  lead_id: string;
 }

@@ -7,6 +7,7 @@ import { type BacktestStore, backtestStore } from './backtest.js';
 import { type DeskStore, deskStore } from './desk.js';
 import { type EventStore, eventStore } from './events.js';
 import { type FormStore, formStore } from './forms.js';
+import { type ImportStore, importStore } from './imports.js';
 import { type InboundHookStore, inboundHookStore } from './inbound-hooks.js';
 import { type LeadRecordStore, leadRecordStore } from './lead-records.js';
 import { type LeadStore, leadStore } from './leads.js';
@@ -60,12 +61,19 @@ export interface Store {
   readonly notifications: NotificationStore;
   readonly tracking: TrackingStore;
   readonly forms: FormStore;
+  readonly imports: ImportStore;
   /**
    * Runs `work` in a transaction (or in the current one when already inside). A transaction the
    * database aborted for a deadlock or a serialization conflict is run again, up to 3 times: `work`
    * must not have effects outside the database.
    */
   transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` so that its failure undoes only its own writes: in a savepoint inside a
+   * transaction, else in a transaction of its own. An import retries a refused chunk row by row
+   * this way inside the transaction that also records the chunk's progress.
+   */
+  attempt<T>(work: (tx: Store) => Promise<T>): Promise<T>;
   /** True when the database answers a trivial query. */
   ping(): Promise<boolean>;
   /** Housekeeping PGlite needs because it has no autovacuum; harmless on PostgreSQL. */
@@ -105,6 +113,7 @@ export function createStore(db: Kysely<Database> | Transaction<Database>): Store
     notifications: notificationStore(db),
     tracking: trackingStore(db),
     forms: formStore(db),
+    imports: importStore(db),
     transaction: async (work) => {
       if (db.isTransaction) return work(store);
       for (let attempt = 1; ; attempt++) {
@@ -113,6 +122,20 @@ export function createStore(db: Kysely<Database> | Transaction<Database>): Store
         } catch (error) {
           if (attempt >= MAX_ATTEMPTS || !isRetryable(error)) throw error;
         }
+      }
+    },
+    attempt: async (work) => {
+      if (!db.isTransaction) return store.transaction(work);
+      // One name is enough: savepoints nest, and RELEASE/ROLLBACK TO act on the innermost one.
+      await sql`savepoint hearth_attempt`.execute(db);
+      try {
+        const result = await work(store);
+        await sql`release savepoint hearth_attempt`.execute(db);
+        return result;
+      } catch (error) {
+        await sql`rollback to savepoint hearth_attempt`.execute(db);
+        await sql`release savepoint hearth_attempt`.execute(db);
+        throw error;
       }
     },
     ping: async () => {

@@ -43,6 +43,7 @@ const EXPECTED: Readonly<Record<string, readonly KeyRole[]>> = {
   'views:manage': ['admin', 'manager', 'rep'],
   'leads:delete': ['admin', 'manager'],
   'leads:merge': ['admin', 'manager'],
+  'leads:import': ['admin', 'manager'],
   'model:read': ['admin', 'manager'],
   'model:draft': ['admin', 'manager'],
   'stats:read': ['admin', 'manager'],

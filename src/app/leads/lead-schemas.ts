@@ -100,6 +100,12 @@ export const leadListFilterProperties = {
       description: 'Words matched against name, email, company, title, phone.',
     }),
   ),
+  import: Type.Optional(
+    Type.String({
+      format: 'uuid',
+      description: 'An import job id: the leads its file named (created, updated or already as given).',
+    }),
+  ),
 };
 
 /** `GET /api/v1/leads`. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Principal } from '../../domain/access.js';
 import { isHearthError } from '../../domain/errors.js';
+import type { ImportKind } from '../../domain/import/column-plan.js';
 import type { ImportedOutcome } from '../../domain/import/outcome-cells.js';
 import { type Lead, normaliseEmail } from '../../domain/lead.js';
 import type { AppContext } from '../context.js';
@@ -10,7 +11,7 @@ import { ingestEvents } from '../events/ingest.js';
 import type { LeadInput } from '../leads/lead-schemas.js';
 import { createNewLeads, upsertLead } from '../leads/lead-service.js';
 import { type ImportNote, NoteTally } from './import-notes.js';
-import { type ImportOptionsBase, openImport } from './import-plan.js';
+import { type ImportOptionsBase, type OpenedImport, openImport } from './import-plan.js';
 import {
   describeProblems,
   eventPreparer,
@@ -18,8 +19,9 @@ import {
   type PreparedEvent,
   type PreparedLead,
 } from './prepare-rows.js';
+import type { SourceRecord } from './read-records.js';
 
-export type { ImportKind } from '../../domain/import/column-plan.js';
+export type { ImportKind };
 
 export interface ImportOptions extends ImportOptionsBase {
   /** Called for every rejected record, in file order. */
@@ -50,8 +52,23 @@ const CHUNK_SIZE = 500;
  */
 const EVENT_BATCHES_PER_CHUNK = 5;
 
-type LeadRow = { location: string; input: LeadInput; outcome: ImportedOutcome | null };
-type EventRow = { location: string; value: Record<string, unknown> };
+type LeadRow = { rowNumber: number; location: string; input: LeadInput; outcome: ImportedOutcome | null };
+type EventRow = { rowNumber: number; location: string; value: Record<string, unknown> };
+
+/** One prepared record of a chunk and its place in the file (1 for the first record). */
+export interface ChunkRow {
+  readonly rowNumber: number;
+  readonly prepared: PreparedLead | PreparedEvent;
+}
+
+/** What writing one chunk did: counts, the rows refused and the leads written (or left as they were). */
+export interface ChunkResult {
+  created: number;
+  updated: number;
+  skipped: number;
+  readonly rejects: { rowNumber: number; location: string; reason: string }[];
+  readonly leadIds: string[];
+}
 
 /**
  * Imports a stream of leads or events in chunks: each chunk is written in one transaction, bad
@@ -69,32 +86,24 @@ export async function importRecords(
   const opened = await openImport(input, options);
   const counts = { read: 0, created: 0, updated: 0, skipped: 0, rejected: 0 };
   const notes = new NoteTally();
-  const reject = (location: string, reason: string) => {
-    counts.rejected += 1;
-    options.onReject?.({ location, reason });
-  };
-  const chunkSize = options.kind === 'leads' ? CHUNK_SIZE : EVENT_BATCHES_PER_CHUNK * ctx.limits.maxBatchSize;
-  const prepare =
-    options.kind === 'leads'
-      ? leadPreparer(ctx.store, opened.plan, opened.dates.order, ctx.clock)
-      : eventPreparer(ctx.store, opened.plan, opened.dates.order);
-  let chunk: (PreparedLead | PreparedEvent)[] = [];
+  const chunkSize = defaultChunkRows(ctx, options.kind);
+  const prepare = preparerOf(ctx, options.kind, opened);
+  let chunk: ChunkRow[] = [];
   const flush = async () => {
-    const good: (LeadRow | EventRow)[] = [];
-    for (const p of chunk) {
-      if ('problems' in p) reject(p.location, describeProblems(p.problems));
-      else good.push('input' in p ? p : { location: p.location, value: p.value as Record<string, unknown> });
-    }
+    const result = await writeChunk(ctx, actor, options.kind, chunk);
     chunk = [];
-    if (options.kind === 'leads') await writeLeads(ctx, actor, good as LeadRow[], counts, reject);
-    else await writeEvents(ctx, good as EventRow[], counts, reject);
+    counts.created += result.created;
+    counts.updated += result.updated;
+    counts.skipped += result.skipped;
+    counts.rejected += result.rejects.length;
+    for (const r of result.rejects) options.onReject?.({ location: r.location, reason: r.reason });
   };
 
   for await (const record of opened.records) {
     counts.read += 1;
     const prepared = await prepare(record);
     notes.add(prepared.location, prepared.notes);
-    chunk.push(prepared);
+    chunk.push({ rowNumber: counts.read, prepared });
     if (chunk.length >= chunkSize) await flush();
   }
   await flush();
@@ -108,21 +117,69 @@ export async function importRecords(
   return { ...counts, notes: notes.list() };
 }
 
+/** Records per chunk when the caller does not choose: see CHUNK_SIZE and EVENT_BATCHES_PER_CHUNK. */
+export function defaultChunkRows(ctx: AppContext, kind: ImportKind): number {
+  return kind === 'leads' ? CHUNK_SIZE : EVENT_BATCHES_PER_CHUNK * ctx.limits.maxBatchSize;
+}
+
+/** The preparer of an opened file's records (mapping, owner lookups, validation). */
+export function preparerOf(
+  ctx: AppContext,
+  kind: ImportKind,
+  opened: OpenedImport,
+): (record: SourceRecord) => Promise<PreparedLead | PreparedEvent> {
+  return kind === 'leads'
+    ? leadPreparer(ctx.store, opened.plan, opened.dates.order, ctx.clock)
+    : eventPreparer(ctx.store, opened.plan, opened.dates.order);
+}
+
+/**
+ * Writes one chunk of prepared records: the good ones in one transaction (or the caller's), the
+ * refused ones reported. Inside a transaction, a row the store refuses is undone alone (savepoints),
+ * so that the caller can commit the chunk with its progress in one piece.
+ */
+export async function writeChunk(
+  ctx: AppContext,
+  actor: Principal,
+  kind: ImportKind,
+  rows: readonly ChunkRow[],
+): Promise<ChunkResult> {
+  const result: ChunkResult = { created: 0, updated: 0, skipped: 0, rejects: [], leadIds: [] };
+  const reject = (rowNumber: number, location: string, reason: string) => {
+    result.rejects.push({ rowNumber, location, reason });
+  };
+  const good: (LeadRow | EventRow)[] = [];
+  for (const { rowNumber, prepared: p } of rows) {
+    if ('problems' in p) reject(rowNumber, p.location, describeProblems(p.problems));
+    else
+      good.push(
+        'input' in p
+          ? { rowNumber, ...p }
+          : { rowNumber, location: p.location, value: p.value as Record<string, unknown> },
+      );
+  }
+  if (kind === 'leads') await writeLeads(ctx, actor, good as LeadRow[], result, reject);
+  else await writeEvents(ctx, good as EventRow[], result, reject);
+  result.rejects.sort((a, b) => a.rowNumber - b.rowNumber);
+  return result;
+}
+
 async function writeLeads(
   ctx: AppContext,
   actor: Principal,
   rows: readonly LeadRow[],
-  counts: { created: number; updated: number; skipped: number },
-  reject: (location: string, reason: string) => void,
+  result: ChunkResult,
+  reject: (rowNumber: number, location: string, reason: string) => void,
 ): Promise<void> {
-  const tally = (result: { created: boolean; changed: boolean }) => {
-    if (result.created) counts.created += 1;
-    else if (result.changed) counts.updated += 1;
-    else counts.skipped += 1;
+  const tally = (written: { leadId: string; created: boolean; changed: boolean }) => {
+    if (written.created) result.created += 1;
+    else if (written.changed) result.updated += 1;
+    else result.skipped += 1;
+    result.leadIds.push(written.leadId);
   };
   try {
     // The common case: the whole chunk in one transaction.
-    const results = await ctx.store.transaction(async (store) => {
+    const results = await ctx.store.attempt(async (store) => {
       const inTx = { ...ctx, store };
       // New leads (most of a first import) in a few statements for the chunk; the rest one by one.
       const created = await createNewLeads(
@@ -132,9 +189,11 @@ async function writeLeads(
       );
       const done = [];
       for (const [i, row] of rows.entries()) {
-        const result = created[i];
+        const written = created[i];
         done.push(
-          result ? await recordImportedOutcome(inTx, actor, row, result) : await writeLead(inTx, actor, row),
+          written
+            ? await recordImportedOutcome(inTx, actor, row, written)
+            : await writeLead(inTx, actor, row),
         );
       }
       return done;
@@ -146,10 +205,10 @@ async function writeLeads(
     // every good row and report exactly the bad ones.
     for (const row of rows) {
       try {
-        tally(await ctx.store.transaction((store) => writeLead({ ...ctx, store }, actor, row)));
+        tally(await ctx.store.attempt((store) => writeLead({ ...ctx, store }, actor, row)));
       } catch (rowError) {
         if (!isHearthError(rowError)) throw rowError;
-        reject(row.location, rowError.message);
+        reject(row.rowNumber, row.location, rowError.message);
       }
     }
   }
@@ -164,7 +223,7 @@ async function writeLead(
   ctx: AppContext,
   actor: Principal,
   row: { input: LeadInput; outcome: ImportedOutcome | null },
-): Promise<{ created: boolean; changed: boolean }> {
+): Promise<{ leadId: string; created: boolean; changed: boolean }> {
   return recordImportedOutcome(ctx, actor, row, await upsertLead(ctx, actor, row.input));
 }
 
@@ -173,36 +232,42 @@ async function recordImportedOutcome(
   actor: Principal,
   row: { outcome: ImportedOutcome | null },
   result: { lead: Lead; created: boolean; changed: boolean },
-): Promise<{ created: boolean; changed: boolean }> {
+): Promise<{ leadId: string; created: boolean; changed: boolean }> {
   const { outcome } = row;
-  if (outcome === null || result.lead.status === outcome.status) return result;
-  await recordOutcome(ctx, actor, result.lead.id, {
+  const leadId = result.lead.id;
+  if (outcome === null || result.lead.status === outcome.status)
+    return { leadId, created: result.created, changed: result.changed };
+  await recordOutcome(ctx, actor, leadId, {
     status: outcome.status,
     ...(outcome.at === undefined ? {} : { at: outcome.at.toISOString() }),
   });
-  return { created: result.created, changed: true };
+  return { leadId, created: result.created, changed: true };
 }
 
 async function writeEvents(
   ctx: AppContext,
   prepared: readonly EventRow[],
-  counts: { created: number; skipped: number },
-  reject: (location: string, reason: string) => void,
+  result: ChunkResult,
+  reject: (rowNumber: number, location: string, reason: string) => void,
 ): Promise<void> {
+  if (prepared.length === 0) return;
   const batch = prepared.map((p) => ({
+    rowNumber: p.rowNumber,
     location: p.location,
     value: { ...p.value, id: p.value.id ?? contentKey(p.value) },
   }));
   const summary = await ingestEvents(
     ctx,
     batch.map((b) => b.value),
-    { pathOf: () => '', maxBatchSize: EVENT_BATCHES_PER_CHUNK * ctx.limits.maxBatchSize },
+    { pathOf: () => '', maxBatchSize: Math.max(batch.length, ctx.limits.maxBatchSize) },
   );
-  counts.created += summary.stored;
-  counts.skipped += summary.duplicates;
-  for (const result of summary.results) {
-    if (result.status === 'rejected')
-      reject(batch[result.index]?.location ?? '', describeProblems(result.problems ?? []));
+  result.created += summary.stored;
+  result.skipped += summary.duplicates;
+  for (const r of summary.results) {
+    const row = batch[r.index];
+    if (r.status === 'rejected')
+      reject(row?.rowNumber ?? 0, row?.location ?? '', describeProblems(r.problems ?? []));
+    else if (r.leadId) result.leadIds.push(r.leadId);
   }
 }
 

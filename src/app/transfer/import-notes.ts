@@ -21,6 +21,16 @@ export class NoteTally {
   >();
   private dropped = 0;
 
+  /** A tally that goes on from remarks counted earlier (a resumed import). */
+  static from(notes: readonly ImportNote[]): NoteTally {
+    const tally = new NoteTally();
+    for (const note of notes) {
+      if (note.column === '' && note.first === '') tally.dropped += note.rows;
+      else tally.notes.set(`${note.column}\u0000${note.message}`, { ...note });
+    }
+    return tally;
+  }
+
   add(location: string, notes: readonly RowNote[]): void {
     for (const note of notes) {
       const key = `${note.column}\u0000${note.message}`;

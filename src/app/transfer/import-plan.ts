@@ -1,9 +1,11 @@
 import type { Readable } from 'node:stream';
+import { HearthError, isHearthError } from '../../domain/errors.js';
 import {
   type ColumnPlan,
   type ColumnTarget,
   type ImportKind,
   parseMappings,
+  parseTarget,
   planColumns,
   vocabularyOf,
 } from '../../domain/import/column-plan.js';
@@ -25,6 +27,8 @@ export interface ImportOptionsBase {
   readonly format: FileFormat;
   /** `--map` options, e.g. `["Company Name=company"]`. */
   readonly mappings?: readonly string[];
+  /** Column → target, as the API and the wizard give them (a column name may hold commas). */
+  readonly columnMap?: Readonly<Record<string, string>>;
   /** Forces the day/month order of slashed dates instead of deciding it from the file. */
   readonly dateOrder?: DateOrder;
 }
@@ -48,6 +52,8 @@ const DATE_TARGETS = new Set(['createdAt', 'decidedAt', 'occurredAt']);
 export async function openImport(input: Readable, options: ImportOptionsBase): Promise<OpenedImport> {
   const vocabulary = vocabularyOf(options.kind);
   const overrides: Map<string, ColumnTarget> = parseMappings(options.mappings ?? [], vocabulary);
+  for (const [column, target] of checkColumnMap(options.kind, options.columnMap ?? {}))
+    overrides.set(column, target);
   const iterator = readRecords(input, options.format)[Symbol.asyncIterator]();
   const sample: SourceRecord[] = [];
   while (sample.length < SAMPLE_ROWS) {
@@ -63,6 +69,29 @@ export async function openImport(input: Readable, options: ImportOptionsBase): P
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
   }
   return { plan, dates, records: records() };
+}
+
+/**
+ * Reads a column map (`{"Mobile": "phone", "Notes": "ignore"}`); throws `invalid` naming each
+ * column whose target is not one of the kind's (`map.Mobile: "fone" is not a field; …`).
+ */
+export function checkColumnMap(
+  kind: ImportKind,
+  columnMap: Readonly<Record<string, string>>,
+): Map<string, ColumnTarget> {
+  const vocabulary = vocabularyOf(kind);
+  const targets = new Map<string, ColumnTarget>();
+  const problems: { path: string; message: string }[] = [];
+  for (const [column, target] of Object.entries(columnMap)) {
+    try {
+      targets.set(column, parseTarget(target, vocabulary, `map.${column}`));
+    } catch (error) {
+      if (!isHearthError(error)) throw error;
+      problems.push(...(error.details.problems ?? []));
+    }
+  }
+  if (problems.length > 0) throw HearthError.invalid(problems);
+  return targets;
 }
 
 function columnsOf(sample: readonly SourceRecord[]): string[] {

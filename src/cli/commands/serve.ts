@@ -2,6 +2,7 @@ import { bootstrapFirstAdminKey } from '../../app/access/access-service.js';
 import { issueSetupToken } from '../../app/access/setup.js';
 import { scheduleDeskWork } from '../../jobs/desk-work.js';
 import { scheduleDueWork } from '../../jobs/due-work.js';
+import { scheduleImportJobs } from '../../jobs/import-jobs.js';
 import { scheduleEmbeddedMaintenance } from '../../jobs/maintenance.js';
 import { scheduleNotifications } from '../../jobs/notifications.js';
 import { schedulePredictions } from '../../jobs/prediction.js';
@@ -30,6 +31,8 @@ export async function serve(io: Io): Promise<void> {
     logger.info('notifications: email is off (no HEARTH_SMTP_URL); the app and Slack work');
   const stopPredictions = schedulePredictions(app.ctx, logger, config.predictRetrainHours);
   const stopRescore = scheduleRescoreResume(app.ctx, logger);
+  // Imports whose run stopped (a restart, another instance gone) carry on from their last chunk.
+  const stopImports = scheduleImportJobs(app.ctx, logger);
   await server.listen({ port: config.port, host: config.host });
   const address = server.addresses()[0];
   const port = typeof address === 'object' ? address.port : config.port;
@@ -74,8 +77,10 @@ export async function serve(io: Io): Promise<void> {
   await stopNotifications();
   await stopPredictions();
   const rescoring = stopRescore();
+  const importing = stopImports();
   await server.close();
   await app.close();
-  // A rescore still running fails on the closed pool; it resumes at the next start.
+  // A rescore or import still running fails on the closed pool; it resumes at the next start.
   await rescoring;
+  await importing;
 }

@@ -211,6 +211,7 @@ export function leadRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             ...(query.temperature !== undefined ? { temperature: query.temperature } : {}),
             ...(query.q !== undefined ? { text: query.q } : {}),
             ...(query.minProbability !== undefined ? { minProbability: query.minProbability } : {}),
+            ...(query.import !== undefined ? { importId: query.import } : {}),
           },
           sort,
           limit: query.limit ?? 50,
