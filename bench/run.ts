@@ -27,6 +27,7 @@ import { MEMORY_EVENTS, memoryBenchmark } from './lib/memory.js';
 import { notificationReceivers, notifyLatency } from './lib/notify.js';
 import { pinning, pinSelf, startServer } from './lib/processes.js';
 import { round } from './lib/stats.js';
+import { collectBenchmark } from './lib/tracker.js';
 
 const BENCHMARKS = [
   'startup',
@@ -35,6 +36,7 @@ const BENCHMARKS = [
   'reads',
   'freshness',
   'ingest',
+  'collect',
   'loop',
   'memory',
   'notify',
@@ -329,6 +331,23 @@ async function runOn(engine: Engine, database: BenchDatabase, options: Options, 
             `API ingest, ${name}: ${round(f.eventsPerSecond, 0)} events/s (${f.requests} requests in ${f.seconds} s, ${f.connections} connections), p50 ${f.latencyMs.p50} ms, p99 ${f.latencyMs.p99} ms, errors ${f.errors + f.non2xx} (target ${target})`,
           );
         }
+      } finally {
+        pinSelf(false);
+      }
+    }
+    if (wants('collect')) {
+      pinSelf(true);
+      try {
+        const figures = await collectBenchmark(live, {
+          connections: 10,
+          seconds: options.seconds,
+          visitors: options.smoke ? 50 : 2_000,
+          runId: `${runId}-t`,
+        });
+        results.collect = figures;
+        log(
+          `tracker collect (POST /t/collect, one page view per request, half the visitors identified): ${round(figures.eventsPerSecond, 0)} events/s (${figures.requests} requests in ${figures.seconds} s, ${figures.connections} connections), p50 ${figures.latencyMs.p50} ms, p99 ${figures.latencyMs.p99} ms, errors ${figures.errors + figures.non2xx}`,
+        );
       } finally {
         pinSelf(false);
       }

@@ -114,6 +114,8 @@ function unlimited(): Record<string, string> {
   const wanted: Record<string, string> = {
     HEARTH_RATE_LIMIT: '0',
     HEARTH_INGEST_RATE_LIMIT: '0',
+    HEARTH_TRACKER_VISITOR_RATE_LIMIT: '0',
+    HEARTH_TRACKER_SITE_RATE_LIMIT: '0',
   };
   return Object.fromEntries(Object.entries(wanted).filter(([key]) => declared.includes(`'${key}'`)));
 }
