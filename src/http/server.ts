@@ -11,6 +11,7 @@ import type { ImportLimits } from '../app/transfer/import-jobs.js';
 import { HearthError } from '../domain/errors.js';
 import { registerAuth } from './auth.js';
 import { handleError, sendError } from './error-mapping.js';
+import { serializeRequest } from './log-serializers.js';
 import { type RateLimits, registerRateLimits } from './rate-limits.js';
 import { accessRoutes } from './routes/access-routes.js';
 import { accountRoutes } from './routes/account-routes.js';
@@ -67,7 +68,11 @@ export async function buildHttpServer(ctx: AppContext, options: HttpOptions): Pr
     logger:
       options.logger === false
         ? false
-        : { ...options.logger, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+        : {
+            ...options.logger,
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            serializers: { ...options.logger.serializers, req: serializeRequest },
+          },
     // Slow clients cannot hold a connection open forever: the headers and body of a request must
     // arrive within requestMs (else 408 and the connection is closed), checked a few times per
     // timeout rather than Node's default every 30 s; a silent connection is dropped after idleMs.
