@@ -7,7 +7,7 @@ import {
   type HostedForm,
 } from '../../src/domain/forms/form.js';
 import { escapeHtml, formSnippet } from '../../src/domain/forms/snippet.js';
-import { judgeSpam } from '../../src/domain/forms/spam.js';
+import { judgeSpam, type SignedLoadTime } from '../../src/domain/forms/spam.js';
 import { type PostedFields, readPost } from '../../src/domain/forms/submission.js';
 
 const NOW = Date.parse('2026-03-02T09:00:00.000Z');
@@ -34,7 +34,50 @@ const form: HostedForm = {
   deletedAt: null,
 };
 
+const UNSIGNED: SignedLoadTime = { kind: 'missing' };
+const signedAt = (loadedAtMs: number): SignedLoadTime => ({ kind: 'signed', loadedAtMs });
+
 describe('judgeSpam', () => {
+  it("times a post by Hearth's signed load time: the visitor's own times cannot shorten or lengthen it", () => {
+    const claimsSlow: PostedFields = [
+      ['hearth_ts', String(NOW - 60_000)],
+      ['hearth_sent', String(NOW)],
+    ];
+    expect(judgeSpam(claimsSlow, form, NOW, signedAt(NOW - 1000))).toEqual({
+      spam: true,
+      reason: "filled in 1 s, under the form's minimum of 3 s",
+    });
+    expect(judgeSpam([], form, NOW, signedAt(NOW - 7000))).toEqual({ spam: false, fillSeconds: 7 });
+    const strict = { ...form, requireFillTime: true };
+    expect(judgeSpam([], strict, NOW, signedAt(NOW - 7000))).toEqual({ spam: false, fillSeconds: 7 });
+  });
+
+  it('with requireFillTime, a post without a good signed load time is spam whatever hearth_ts says', () => {
+    const strict = { ...form, requireFillTime: true };
+    const claimsSlow: PostedFields = [
+      ['hearth_ts', String(NOW - 60_000)],
+      ['hearth_sent', String(NOW)],
+    ];
+    const reasons = [
+      UNSIGNED,
+      { kind: 'forged' } as const,
+      signedAt(NOW + 5000),
+      signedAt(NOW - 25 * 60 * 60 * 1000),
+    ].map((signed) => {
+      const verdict = judgeSpam(claimsSlow, strict, NOW, signed);
+      expect(verdict.spam).toBe(true);
+      return verdict.spam ? verdict.reason : '';
+    });
+    expect(reasons).toEqual([
+      "no signed load time (hearth_t): the form's script did not run or could not reach Hearth",
+      'the signed load time (hearth_t) does not verify',
+      'the signed load time is ahead of the server clock',
+      'the signed load time is more than 24 h old',
+    ]);
+    // Without requireFillTime such a post falls back to the visitor's own times.
+    expect(judgeSpam(claimsSlow, form, NOW, { kind: 'forged' })).toEqual({ spam: false, fillSeconds: 60 });
+  });
+
   it('drops a post whose honeypot holds anything, whatever its timing', () => {
     expect(
       judgeSpam(
@@ -44,11 +87,12 @@ describe('judgeSpam', () => {
         ],
         form,
         NOW,
+        UNSIGNED,
       ),
     ).toMatchObject({
       spam: true,
     });
-    expect(judgeSpam([['hearth_hp', '  ']], form, NOW)).toEqual({ spam: false, fillSeconds: null });
+    expect(judgeSpam([['hearth_hp', '  ']], form, NOW, UNSIGNED)).toEqual({ spam: false, fillSeconds: null });
   });
 
   it("times a post by the visitor's own two clocks, so a wrong clock does not matter", () => {
@@ -61,6 +105,7 @@ describe('judgeSpam', () => {
         ],
         form,
         NOW,
+        UNSIGNED,
       ),
     ).toEqual({
       spam: false,
@@ -74,6 +119,7 @@ describe('judgeSpam', () => {
         ],
         form,
         NOW,
+        UNSIGNED,
       ),
     ).toEqual({
       spam: true,
@@ -82,18 +128,22 @@ describe('judgeSpam', () => {
   });
 
   it('falls back on the server clock, and lets an untimeable post through unless timing is required', () => {
-    expect(judgeSpam([['hearth_ts', String(NOW - 2000)]], form, NOW)).toMatchObject({ spam: true });
-    expect(judgeSpam([['hearth_ts', String(NOW + 60_000)]], form, NOW)).toEqual({
+    expect(judgeSpam([['hearth_ts', String(NOW - 2000)]], form, NOW, UNSIGNED)).toMatchObject({ spam: true });
+    expect(judgeSpam([['hearth_ts', String(NOW + 60_000)]], form, NOW, UNSIGNED)).toEqual({
       spam: false,
       fillSeconds: null,
     });
-    expect(judgeSpam([], form, NOW)).toEqual({ spam: false, fillSeconds: null });
-    expect(judgeSpam([['hearth_ts', 'soon']], { ...form, requireFillTime: true }, NOW)).toMatchObject({
+    expect(judgeSpam([], form, NOW, UNSIGNED)).toEqual({ spam: false, fillSeconds: null });
+    expect(
+      judgeSpam([['hearth_ts', 'soon']], { ...form, requireFillTime: true }, NOW, UNSIGNED),
+    ).toMatchObject({
       spam: true,
     });
-    expect(judgeSpam([], { ...form, requireFillTime: true, minFillSeconds: 0 }, NOW)).toMatchObject({
-      spam: false,
-    });
+    expect(judgeSpam([], { ...form, requireFillTime: true, minFillSeconds: 0 }, NOW, UNSIGNED)).toMatchObject(
+      {
+        spam: false,
+      },
+    );
   });
 
   it('never throws, and a filled honeypot is always spam', () => {
@@ -102,8 +152,8 @@ describe('judgeSpam', () => {
         fc.array(fc.tuple(fc.string(), fc.string())),
         fc.string({ minLength: 1 }),
         (fields, trap) => {
-          const verdict = judgeSpam([...fields, ['hearth_hp', trap]], form, NOW);
-          expect(verdict.spam).toBe(trap.trim() !== '' || judgeSpam(fields, form, NOW).spam);
+          const verdict = judgeSpam([...fields, ['hearth_hp', trap]], form, NOW, UNSIGNED);
+          expect(verdict.spam).toBe(trap.trim() !== '' || judgeSpam(fields, form, NOW, UNSIGNED).spam);
         },
       ),
     );
@@ -160,7 +210,7 @@ describe('readPost', () => {
     ).toEqual({
       ok: false,
       problems: [
-        { path: 'email', message: '"ann" is not a valid email address' },
+        { path: 'email', message: 'is not a valid email address' },
         { path: 'note', message: 'must be at most 10000 characters long' },
       ],
     });

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/databases.js';
 import { bearer, json, testServer, uniqueEmail } from '../support/http.js';
-import { createForm, type FormJson, postUrlencoded, THANKS, timed } from './forms-helpers.js';
+import { createForm, type FormJson, postUrlencoded, signedLoad, THANKS, timed } from './forms-helpers.js';
 
 // The admin API of hosted forms: what the Settings → Integrations page calls.
 describeEachDatabase('hosted forms: the admin API', (env) => {
@@ -64,16 +64,22 @@ describeEachDatabase('hosted forms: the admin API', (env) => {
       'phone',
       'budget',
       'hearth_hp',
+      'hearth_t',
+      'hearth_sig',
       'hearth_ts',
       'hearth_sent',
       'hearth_vid',
     ]);
+    // The script fetches a signed load time from the form's action + `/t` when the page loads.
+    expect(form.snippet).toContain("fetch(f.getAttribute('action')+'/t',{credentials:'omit'})");
     const email = uniqueEmail('snippet');
     const fields = Object.fromEntries(names.map((n) => [n as string, '']));
+    const loaded = await signedLoad(server, form.formKey);
+    env.clock.advance(6000);
     const response = await postUrlencoded(
       server,
       new URL(form.action).pathname,
-      timed({ ...fields, email, budget: 'Yes' }, env.clock().getTime()),
+      timed({ ...fields, ...loaded, email, budget: 'Yes' }, env.clock().getTime()),
     );
     expect(response.statusCode).toBe(303);
     expect(await env.app.ctx.store.leads.byEmail(email)).toBeDefined();

@@ -34,6 +34,8 @@ const fieldName = fc.oneof(
     'hearth_vid',
     '__proto__',
     'constructor',
+    '\u0000',
+    'na\u0000me',
   ),
   fc.string({ maxLength: 120 }),
 );
@@ -48,6 +50,7 @@ const fieldValue = (nowMs: number) =>
       'yes',
       'no',
       '\u0000',
+      '\u0000x',
       'x'.repeat(10_050),
     ),
     fc.integer({ min: -1e6, max: 1e6 }).map((d) => String(nowMs - d)),
@@ -208,7 +211,39 @@ describeEachDatabase('hosted forms under fuzzing: no 5xx, nothing half-stored', 
             expect(after).toEqual(before);
           }
         }),
-        { numRuns: RUNS, seed: SEED },
+        {
+          numRuns: RUNS,
+          seed: SEED,
+          // Always run, whatever the seed: U+0000 in the email and in a field's name, which
+          // PostgreSQL text refuses, must be a refusal and not a 500.
+          examples: [
+            ['email', '\u0000x'] as [string, string],
+            ['na\u0000me', 'value'] as [string, string],
+          ].flatMap((extra) =>
+            (['urlencoded', 'multipart'] as const).map((type): [Case] => {
+              const fields: [string, string][] = [
+                ['email', extra[0] === 'email' ? extra[1] : 'ann@example.com'],
+                ['hearth_ts', String(nowMs - 10_000)],
+                ['hearth_sent', String(nowMs)],
+                ...(extra[0] === 'email' ? [] : [extra]),
+              ];
+              return [
+                {
+                  body:
+                    type === 'urlencoded'
+                      ? Buffer.from(new URLSearchParams(fields).toString())
+                      : multipart(fields),
+                  contentType:
+                    type === 'urlencoded'
+                      ? 'application/x-www-form-urlencoded'
+                      : `multipart/form-data; boundary=${BOUNDARY}`,
+                  accept: 'text/html',
+                  origin: 'https://www.example.com',
+                },
+              ];
+            }),
+          ),
+        },
       );
       // The cases reached the end of the path too, not only its refusals (about 8 in 60 runs).
       if (index === 0 && RUNS >= 60) {

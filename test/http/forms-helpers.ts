@@ -68,6 +68,17 @@ export function timed(fields: Record<string, string>, nowMs: number, fillMs = 80
   return { ...fields, hearth_ts: String(nowMs - fillMs), hearth_sent: String(nowMs) };
 }
 
+/** The signed load time the snippet's script fetches on page load, as the fields it fills in. */
+export async function signedLoad(
+  server: FastifyInstance,
+  formKey: string,
+): Promise<{ hearth_t: string; hearth_sig: string }> {
+  const response = await server.inject({ method: 'GET', url: `/f/${formKey}/t` });
+  expect(response.statusCode, response.body).toBe(200);
+  const { t, sig } = response.json() as { t: number; sig: string };
+  return { hearth_t: String(t), hearth_sig: sig };
+}
+
 /** An urlencoded post, as an HTML form sends it by default. */
 export function postUrlencoded(
   server: FastifyInstance,

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { beforeAll, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/databases.js';
 import { bearer, json, testServer, uniqueEmail } from '../support/http.js';
 import {
@@ -7,6 +7,7 @@ import {
   type FormJson,
   postMultipart,
   postUrlencoded,
+  signedLoad,
   submissionsOf,
   THANKS,
   timed,
@@ -207,7 +208,7 @@ describeEachDatabase('hosted forms: posts to /f/{formKey}', (env) => {
     const [logged] = await submissionsOf(server, admin, strict.id);
     expect(logged).toMatchObject({
       outcome: 'spam',
-      reason: "no fill time (hearth_ts): the form's script did not run",
+      reason: "no signed load time (hearth_t): the form's script did not run or could not reach Hearth",
     });
   });
 
@@ -223,7 +224,7 @@ describeEachDatabase('hosted forms: posts to /f/{formKey}', (env) => {
     });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json().error.details.problems).toEqual([
-      { path: 'work_email', message: '"not-an-email" is not a valid email address' },
+      { path: 'work_email', message: 'is not a valid email address' },
     ]);
     const tooLong = await postUrlencoded(
       server,
@@ -449,5 +450,264 @@ describeEachDatabase('hosted forms: posts to /f/{formKey}', (env) => {
     });
     expect(response.statusCode).toBe(400);
     expect(response.json().error.message).toContain('application/x-www-form-urlencoded');
+  });
+  it('a refused post logs the field and a fixed message, never the posted text; U+0000 is a 400, not a 500', async () => {
+    const before = await counts();
+    const wrong = await postUrlencoded(
+      server,
+      path(),
+      timed({ work_email: 'secret-text-of-visitor' }, now()),
+    );
+    expect(wrong.statusCode).toBe(400);
+    const nul = await postUrlencoded(server, path(), timed({ work_email: '\u0000x' }, now()), {
+      accept: 'application/json',
+    });
+    expect(nul.statusCode, nul.body).toBe(400);
+    const nulName = await postUrlencoded(server, path(), [
+      ...Object.entries(timed({ work_email: uniqueEmail('nulname') }, now())),
+      ['na\u0000me', 'value'],
+    ]);
+    expect(nulName.statusCode, nulName.body).toBe(400);
+    const nulValue = await postUrlencoded(
+      server,
+      path(),
+      timed({ work_email: uniqueEmail('nulvalue'), full_name: 'Ann\u0000' }, now()),
+    );
+    expect(nulValue.statusCode, nulValue.body).toBe(400);
+    expect(await counts()).toEqual(before);
+    const [byValue, byName, byEmail, byText] = await submissionsOf(server, admin, form.id);
+    expect(byText).toMatchObject({ outcome: 'rejected', reason: 'work_email: is not a valid email address' });
+    expect(byEmail).toMatchObject({
+      outcome: 'rejected',
+      reason: 'work_email: is not a valid email address',
+    });
+    expect(byName?.outcome).toBe('rejected');
+    expect(byName?.reason).toContain('na\ufffdme');
+    expect(byValue).toMatchObject({ outcome: 'rejected', reason: 'full_name: must not contain U+0000' });
+    for (const logged of [byValue, byName, byEmail, byText]) {
+      expect(logged?.reason).not.toContain('\u0000');
+      expect(logged?.reason).not.toContain('secret-text');
+    }
+  });
+
+  it('the error redirect names only a field the form has, never one a hostile page made up', async () => {
+    const withErrorPage = await createForm(server, admin, {
+      name: 'Hostile',
+      errorUrl: 'https://www.example.com/oops',
+    });
+    const hostile = await postUrlencoded(
+      server,
+      `/f/${withErrorPage.formKey}`,
+      timed({ email: uniqueEmail('hostile'), [`javascript:${'x'.repeat(120)}`]: 'y' }, now()),
+    );
+    expect(hostile.statusCode).toBe(303);
+    expect(hostile.headers.location).toBe('https://www.example.com/oops?error=invalid');
+    const both = await postUrlencoded(
+      server,
+      `/f/${withErrorPage.formKey}`,
+      timed({ [`evil${'x'.repeat(120)}`]: 'y', email: 'nope' }, now()),
+    );
+    expect(both.headers.location).toBe('https://www.example.com/oops?error=invalid&field=email');
+  });
+
+  it('a thank-you URL with non-ASCII characters is stored serialised and redirects after the lead is saved', async () => {
+    const unicode = await createForm(server, admin, {
+      name: 'Unicode thanks',
+      redirectUrl: 'https://例え.jp/ありがとう',
+      errorUrl: 'https://例え.jp/エラー',
+    });
+    const expected = new URL('https://例え.jp/ありがとう').href;
+    expect(expected).toMatch(/^https:\/\/xn--/);
+    expect(unicode.redirectUrl).toBe(expected);
+    expect(unicode.errorUrl).toBe(new URL('https://例え.jp/エラー').href);
+    const email = uniqueEmail('unicode');
+    const response = await postUrlencoded(server, `/f/${unicode.formKey}`, timed({ email }, now()));
+    expect(response.statusCode, response.body).toBe(303);
+    expect(response.headers.location).toBe(expected);
+    expect(await leadByEmail(email)).toBeDefined();
+    const patched = await server.inject({
+      method: 'PATCH',
+      url: `/api/v1/integrations/forms/${unicode.id}`,
+      headers: admin,
+      payload: { redirectUrl: 'https://例え.jp/どうも' },
+    });
+    expect(json<FormJson>(patched).redirectUrl).toBe(new URL('https://例え.jp/どうも').href);
+  });
+
+  it("a lead the form creates for a tracked visitor gets the tracker's first touch: UTM source, campaign, medium", async () => {
+    const store = env.app.ctx.store;
+    const siteKey = await store.tracking.createSiteKey(
+      {
+        key: `hpk_utm_${Math.random().toString(36).slice(2)}`,
+        name: 'UTM site',
+        allowedOrigins: ['https://www.example.com'],
+        requireConsent: false,
+        honourDoNotTrack: false,
+        captureForms: false,
+        createdBy: null,
+      },
+      env.clock(),
+    );
+    const tracked = `utm${Math.random().toString(36).slice(2)}abcdefghijkl`;
+    await store.tracking.createVisitor(
+      {
+        id: tracked,
+        siteKeyId: siteKey.id,
+        firstTouch: { source: 'newsletter', medium: 'email', campaign: 'spring-launch' },
+      },
+      new Date('2026-03-01T10:00:00.000Z'),
+    );
+    const email = uniqueEmail('utm');
+    await postUrlencoded(server, path(), timed({ work_email: email, hearth_vid: tracked }, now()));
+    expect(await leadByEmail(email)).toMatchObject({
+      source: 'newsletter',
+      attributes: { campaign: 'spring-launch', medium: 'email' },
+    });
+    // A visitor who came without utm_source: the form's own source.
+    const direct = `dir${Math.random().toString(36).slice(2)}abcdefghijkl`;
+    await store.tracking.createVisitor(
+      { id: direct, siteKeyId: siteKey.id, firstTouch: { referrerHost: 'www.google.com' } },
+      new Date('2026-03-01T10:00:00.000Z'),
+    );
+    const other = uniqueEmail('direct');
+    await postUrlencoded(server, path(), timed({ work_email: other, hearth_vid: direct }, now()));
+    expect(await leadByEmail(other)).toMatchObject({ source: 'website' });
+  });
+
+  it("attaches the visitor before storing the post's event: its older history is not replayed as late events", async () => {
+    const store = env.app.ctx.store;
+    const siteKey = await store.tracking.createSiteKey(
+      {
+        key: `hpk_order_${Math.random().toString(36).slice(2)}`,
+        name: 'Order site',
+        allowedOrigins: ['https://www.example.com'],
+        requireConsent: false,
+        honourDoNotTrack: false,
+        captureForms: false,
+        createdBy: null,
+      },
+      env.clock(),
+    );
+    const visitorId = `ord${Math.random().toString(36).slice(2)}abcdefghijkl`;
+    await store.tracking.createVisitor(
+      { id: visitorId, siteKeyId: siteKey.id, firstTouch: {} },
+      new Date('2026-03-01T10:00:00.000Z'),
+    );
+    await store.tracking.addVisitorEvents(
+      visitorId,
+      [0, 1].map((i) => ({
+        eventId: `ord-${i}`,
+        type: 'page_view',
+        occurredAt: new Date(`2026-03-01T10:0${i}:00.000Z`),
+        properties: { url: 'https://www.example.com/pricing' },
+      })),
+      env.clock(),
+    );
+    const email = uniqueEmail('order');
+    await postUrlencoded(server, path(), timed({ work_email: email, hearth_vid: visitorId }, now()));
+    const lead = await leadByEmail(email);
+    const [logged] = await submissionsOf(server, admin, form.id);
+    const events = await eventsOf(lead?.id as string);
+    const pageViewIds = events
+      .filter((e) => e.type === 'page_view')
+      .map((e) => (e as unknown as { id: number }).id);
+    expect(pageViewIds).toHaveLength(2);
+    // Stored in time order: the history first, the post's form_submit last.
+    for (const id of pageViewIds) expect(id).toBeLessThan(logged?.eventId as number);
+  });
+
+  it('the JSON answer can be read only from the allowed origins of a form that has them', async () => {
+    const bound = await createForm(server, admin, {
+      name: 'Readable',
+      allowedOrigins: ['https://www.example.com'],
+    });
+    const asJson = (formKey: string, origin: string, email = uniqueEmail('cors')) =>
+      postUrlencoded(server, `/f/${formKey}`, timed({ email }, now()), {
+        accept: 'application/json',
+        origin,
+      });
+    const allowed = await asJson(bound.formKey, 'https://www.example.com');
+    expect(allowed.statusCode).toBe(200);
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://www.example.com');
+    expect(allowed.headers.vary).toContain('Origin');
+    const refused = await asJson(bound.formKey, 'https://www.example.com', 'not-an-email');
+    expect(refused.statusCode).toBe(400);
+    expect(refused.headers['access-control-allow-origin']).toBe('https://www.example.com');
+    const elsewhere = await asJson(bound.formKey, 'https://evil.example');
+    expect(elsewhere.statusCode).toBe(403);
+    expect(elsewhere.headers['access-control-allow-origin']).toBeUndefined();
+    const anyOrigin = await createForm(server, admin, { name: 'Open to any page' });
+    const open = await asJson(anyOrigin.formKey, 'https://www.example.com');
+    expect(open.statusCode).toBe(200);
+    expect(open.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  describe('the signed load time', () => {
+    let strict: FormJson;
+    beforeAll(async () => {
+      strict = await createForm(server, admin, { name: 'Signed', requireFillTime: true, minFillSeconds: 3 });
+    });
+    const post = (fields: Record<string, string>) => postUrlencoded(server, `/f/${strict.formKey}`, fields);
+
+    it('GET /f/{formKey}/t answers a signed server time, readable from any page, never cached', async () => {
+      const response = await server.inject({
+        method: 'GET',
+        url: `/f/${strict.formKey}/t`,
+        headers: { origin: 'https://anywhere.example' },
+      });
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['access-control-allow-origin']).toBe('*');
+      expect(response.headers['access-control-allow-credentials']).toBeUndefined();
+      expect(response.headers['cache-control']).toBe('no-store');
+      const body = response.json() as { t: number; sig: string };
+      expect(body.t).toBe(now());
+      expect(body.sig).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      const unknown = await server.inject({ method: 'GET', url: '/f/hfm_doesnotexist/t' });
+      expect(unknown.statusCode).toBe(404);
+    });
+
+    it("measures the fill time on the server's clock: a bot's own hearth_ts does not get it through", async () => {
+      const before = await counts();
+      // A bot posting at once, claiming on its own clock that the page was open for a minute.
+      const direct = await post(timed({ email: uniqueEmail('bot') }, now(), 60_000));
+      const loaded = await signedLoad(server, strict.formKey);
+      const fast = await post(timed({ email: uniqueEmail('bot'), ...loaded }, now(), 60_000));
+      const forged = await post({
+        email: uniqueEmail('bot'),
+        ...loaded,
+        hearth_sig: `${loaded.hearth_sig}x`,
+      });
+      const otherForm = await signedLoad(server, form.formKey);
+      env.clock.advance(5000);
+      const wrongForm = await post({ email: uniqueEmail('bot'), ...otherForm });
+      const backdated = await post({
+        email: uniqueEmail('bot'),
+        ...loaded,
+        hearth_t: String(now() - 60_000),
+      });
+      expect([direct, fast, forged, wrongForm, backdated].map((r) => r.statusCode)).toEqual([
+        303, 303, 303, 303, 303,
+      ]);
+      expect(await counts()).toEqual(before);
+      const reasons = (await submissionsOf(server, admin, strict.id)).slice(0, 5).map((s) => s.reason);
+      expect(reasons.reverse()).toEqual([
+        "no signed load time (hearth_t): the form's script did not run or could not reach Hearth",
+        "filled in 0 s, under the form's minimum of 3 s",
+        'the signed load time (hearth_t) does not verify',
+        'the signed load time (hearth_t) does not verify',
+        'the signed load time (hearth_t) does not verify',
+      ]);
+      // A person: the page loaded, five seconds of typing, the post.
+      const email = uniqueEmail('person');
+      const person = await post({ email, ...loaded });
+      expect(person.statusCode).toBe(303);
+      expect(await leadByEmail(email)).toBeDefined();
+      // A token kept for more than a day proves nothing about the post.
+      env.clock.advance(25 * 60 * 60 * 1000);
+      const stale = await post({ email: uniqueEmail('stale'), ...loaded });
+      expect(stale.statusCode).toBe(303);
+      const [latest] = await submissionsOf(server, admin, strict.id);
+      expect(latest).toMatchObject({ outcome: 'spam', reason: 'the signed load time is more than 24 h old' });
+    });
   });
 });

@@ -82,7 +82,7 @@ const settingsProperties = {
   requireFillTime: Type.Optional(
     Type.Boolean({
       description:
-        "Drop posts that carry no fill time (the snippet's script did not run: no JavaScript). Default false: such posts are accepted without the timing check.",
+        "Drop posts that carry no valid signed load time (from `GET /f/{formKey}/t`: the snippet's script did not run, or a bot posted directly). Default false: such posts fall back to the visitor's own timing (`hearth_ts`), or are accepted untimed without it.",
     }),
   ),
   allowedOrigins: Type.Optional(

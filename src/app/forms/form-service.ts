@@ -40,6 +40,13 @@ function urlProblems(path: string, url: string): FieldProblem[] {
   return [];
 }
 
+/**
+ * A checked URL as it is stored: serialised by the URL parser (`https://例え.jp/ありがとう` →
+ * `https://xn--r8jz45g.jp/%E3%81%82…`), so that it can be sent as a `Location` header, which
+ * holds ASCII only.
+ */
+const normalisedUrl = (url: string) => new URL(url).href;
+
 /** `https://www.example.com` from what an admin typed; undefined when it is not an origin. */
 function origin(text: string): string | undefined {
   try {
@@ -134,8 +141,8 @@ export async function createForm(ctx: AppContext, actor: Principal, input: FormI
         ...settings,
         formKey: newFormKey(),
         name: input.name,
-        redirectUrl: input.redirectUrl,
-        errorUrl: input.errorUrl ?? null,
+        redirectUrl: normalisedUrl(input.redirectUrl),
+        errorUrl: input.errorUrl == null ? null : normalisedUrl(input.errorUrl),
         active: input.active ?? true,
         createdBy: actorName(actor),
       },
@@ -178,8 +185,10 @@ export async function updateForm(
       id,
       {
         ...(patch.name !== undefined ? { name: patch.name } : {}),
-        ...(patch.redirectUrl !== undefined ? { redirectUrl: patch.redirectUrl } : {}),
-        ...(patch.errorUrl !== undefined ? { errorUrl: patch.errorUrl } : {}),
+        ...(patch.redirectUrl !== undefined ? { redirectUrl: normalisedUrl(patch.redirectUrl) } : {}),
+        ...(patch.errorUrl !== undefined
+          ? { errorUrl: patch.errorUrl === null ? null : normalisedUrl(patch.errorUrl) }
+          : {}),
         ...(patch.active !== undefined ? { active: patch.active } : {}),
         ...(patch.rotateKey === true ? { formKey: newFormKey() } : {}),
         settings,

@@ -5,12 +5,15 @@ import { FORM_LEAD_FIELDS, type HostedForm, type SubmissionOutcome } from '../..
 import { judgeSpam } from '../../domain/forms/spam.js';
 import { type FormPost, type PostedFields, readPost } from '../../domain/forms/submission.js';
 import type { Lead } from '../../domain/lead.js';
+import { leadAttribution } from '../../domain/tracking/attribution.js';
+import { isVisitorId, type Visitor } from '../../domain/tracking/site-key.js';
 import type { AppContext } from '../context.js';
 import { ingestEvents } from '../events/ingest.js';
 import { LeadInput } from '../leads/lead-schemas.js';
 import { upsertLead } from '../leads/lead-service.js';
 import { attachVisitorToLead } from '../tracking/identify.js';
 import { validator } from '../validation.js';
+import { signedLoadTimeOf } from './load-token.js';
 
 /** One post to `/f/{formKey}`, as the edge read it: text fields only (files are left out there). */
 export interface FormPostRequest {
@@ -54,6 +57,23 @@ const leadInput = validator(LeadInput);
 const sentence = (problems: readonly FieldProblem[]) =>
   problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; ');
 
+// Posted field names are the visitor's text: control characters (U+0000, which PostgreSQL text
+// refuses, among them) are shown as U+FFFD, and a reason is cut at a length a log line needs.
+const MAX_REASON = 1000;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it removes
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
+const storable = (text: string) => text.replace(CONTROL_CHARACTERS, '\ufffd');
+
+/**
+ * What the submission log keeps of a refusal: each field at fault and what is wrong with it, the
+ * messages being Hearth's own fixed text, never a posted value.
+ */
+function refusalReason(error: HearthError): string {
+  const problems = error.details.problems;
+  const text = problems ? sentence(problems) : error.message;
+  return storable(text).slice(0, MAX_REASON);
+}
+
 /** Same person, same answers, same form: the same post, whatever the order of its fields. */
 function fingerprint(form: HostedForm, post: FormPost): string {
   const sorted = (record: Readonly<Record<string, unknown>>) =>
@@ -84,6 +104,7 @@ async function leadFor(
   ctx: AppContext,
   form: HostedForm,
   post: FormPost,
+  visitor: Visitor | undefined,
 ): Promise<{ lead: Lead; created: boolean }> {
   const existing = await ctx.store.leads.byEmail(post.email);
   if (existing) {
@@ -94,10 +115,15 @@ async function leadFor(
     const { lead } = await upsertLead(ctx, FORM_ACTOR, { email: post.email, ...blanks });
     return { lead, created: false };
   }
+  // The tracker's first touch, when the page had it, says where the person came from better than
+  // the form does: its UTM source, campaign and medium, as a lead the tracker creates gets them.
+  const touch = visitor ? leadAttribution(visitor.firstTouch) : undefined;
+  const source = visitor?.firstTouch.source ?? form.source;
   const { lead, created } = await upsertLead(ctx, FORM_ACTOR, {
     email: post.email,
     ...post.lead,
-    ...(form.source !== null ? { source: form.source } : {}),
+    ...(source !== null ? { source } : {}),
+    ...(touch && Object.keys(touch.attributes).length > 0 ? { attributes: touch.attributes } : {}),
   });
   return { lead, created };
 }
@@ -130,7 +156,7 @@ export async function receiveFormPost(
     store = ctx.store,
   ) => store.forms.logSubmission({ formId: form.id, receivedAt: now, ...entry });
   const refuse = async (error: HearthError): Promise<FormReceipt> => {
-    const logged = await log({ ...nothing, outcome: 'rejected', reason: error.message });
+    const logged = await log({ ...nothing, outcome: 'rejected', reason: refusalReason(error) });
     return { outcome: 'rejected', form, submissionId: logged.id, error };
   };
 
@@ -143,7 +169,8 @@ export async function receiveFormPost(
       new HearthError('forbidden', `This form does not take posts from ${from}`, { origin: request.origin }),
     );
   }
-  const verdict = judgeSpam(request.fields, form, now.getTime());
+  const signed = await signedLoadTimeOf(ctx, form, request.fields);
+  const verdict = judgeSpam(request.fields, form, now.getTime(), signed);
   if (verdict.spam) {
     const logged = await log({ ...nothing, outcome: 'spam', reason: verdict.reason });
     return { outcome: 'spam', form, submissionId: logged.id, reason: verdict.reason };
@@ -184,7 +211,17 @@ export async function receiveFormPost(
         };
       }
       const txCtx = { ...ctx, store };
-      const { lead, created } = await leadFor(txCtx, form, post);
+      // The visitor's lock before the lead's, as the tracker takes them (attachVisitorToLead): two
+      // paths taking both in one order cannot deadlock.
+      const visitorId = post.visitorId !== null && isVisitorId(post.visitorId) ? post.visitorId : null;
+      if (visitorId !== null) await store.tracking.lockVisitor(visitorId);
+      const visitor = visitorId === null ? undefined : await store.tracking.visitor(visitorId);
+      const { lead, created } = await leadFor(txCtx, form, post, visitor);
+      // The tracker's anonymous history of this browser becomes the lead's, at its original times,
+      // before the post's own event: the history is older, and coming after it would be replayed
+      // as late events that rewrite the lead's temperature history. It stands or falls with the
+      // post (a visitor id the tracker never saw changes nothing).
+      if (visitor) await attachVisitorToLead(txCtx, { visitorId: visitor.id, leadId: lead.id });
       const summary = await ingestEvents(
         txCtx,
         [
@@ -203,10 +240,6 @@ export async function receiveFormPost(
       if (result?.status !== 'stored' || result.eventId === undefined) {
         throw HearthError.invalid(result?.problems ?? [{ path: 'event', message: 'was not stored' }]);
       }
-      // The tracker's anonymous history of this browser becomes the lead's, at its original times,
-      // standing or falling with the post (a visitor id the tracker never saw changes nothing).
-      if (post.visitorId !== null)
-        await attachVisitorToLead(txCtx, { visitorId: post.visitorId, leadId: lead.id });
       const logged = await log(
         { outcome: 'stored', reason: null, leadId: lead.id, leadCreated: created, eventId: result.eventId },
         store,

@@ -20,11 +20,14 @@ export const SUBMISSION_OUTCOMES = ['stored', 'duplicate', 'spam', 'rejected'] a
 export type SubmissionOutcome = (typeof SUBMISSION_OUTCOMES)[number];
 
 /**
- * Fields the snippet's script adds, never stored as answers: the page-load time and the submit
- * time (milliseconds since 1970 on the visitor's clock) for the fill-time check, and the website
- * tracker's visitor id.
+ * Fields the snippet's script adds, never stored as answers: the load time Hearth signed when the
+ * page asked for it (`GET /f/{formKey}/t`: the time and its signature), the page-load and submit
+ * times on the visitor's clock (milliseconds since 1970; the fallback when the signed time is
+ * missing), and the website tracker's visitor id.
  */
 export const CONTROL_FIELDS = {
+  signedLoadTime: 'hearth_t',
+  loadSignature: 'hearth_sig',
   loadedAt: 'hearth_ts',
   sentAt: 'hearth_sent',
   visitor: 'hearth_vid',
@@ -49,7 +52,10 @@ export interface FormSettings {
   readonly honeypotField: string;
   /** A post sent sooner than this after the page loaded is a bot's; 0 turns the check off. */
   readonly minFillSeconds: number;
-  /** Whether a post without the script's timing fields (no JavaScript) is dropped as spam. */
+  /**
+   * Whether a post without a valid signed load time (no JavaScript, or a bot posting directly) is
+   * dropped as spam; without it such posts fall back to the visitor's own timing, if any.
+   */
   readonly requireFillTime: boolean;
   /** Origins (`https://www.example.com`) the form may be posted from; empty: any. */
   readonly allowedOrigins: readonly string[];

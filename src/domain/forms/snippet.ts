@@ -22,14 +22,22 @@ const AUTOCOMPLETE: Record<string, string> = {
   phone: 'tel',
 };
 
-// The script runs once, right after the form: it notes when the page loaded and, on submit, when
-// the form was sent, both on the visitor's clock, so that their difference is the fill time
-// whatever that clock says. The website tracker, when the page has it, fills `hearth_vid` itself
+// The script runs once, right after the form. It asks Hearth for a signed load time (`GET
+// {action}/t`, no cookies) and puts it in the form: the fill time is then measured on Hearth's
+// clock at both ends, which a bot posting directly cannot fake. It also notes when the page loaded
+// and, on submit, when the form was sent, on the visitor's clock: the fallback when the signed
+// time could not be fetched. The website tracker, when the page has it, fills `hearth_vid` itself
 // (and `hearth_ts`, with the page's navigation start).
-const script = (loaded: string, sent: string) =>
-  `<script>(function(f){var e=f.elements;e.${loaded}.value=Date.now();` +
-  `f.addEventListener('submit',function(){e.${sent}.value=Date.now()});` +
-  '})(document.currentScript.previousElementSibling);</script>';
+const script = () => {
+  const { signedLoadTime: t, loadSignature: sig, loadedAt, sentAt } = CONTROL_FIELDS;
+  return (
+    `<script>(function(f){var e=f.elements;e.${loadedAt}.value=Date.now();` +
+    `if(window.fetch)fetch(f.getAttribute('action')+'/t',{credentials:'omit'}).then(function(r){return r.json()})` +
+    `.then(function(j){e.${t}.value=j.t;e.${sig}.value=j.sig}).catch(function(){});` +
+    `f.addEventListener('submit',function(){e.${sentAt}.value=Date.now()});` +
+    '})(document.currentScript.previousElementSibling);</script>'
+  );
+};
 
 /**
  * A ready-to-paste HTML form posting to the form at `origin` (`https://hearth.example.com`): the
@@ -74,10 +82,11 @@ export function formSnippet(
     `  <div aria-hidden="true" style="position:absolute;left:-10000px;top:auto;width:1px;height:1px;overflow:hidden">`,
     `    <input type="text" name="${escapeHtml(form.honeypotField)}" tabindex="-1" autocomplete="off">`,
     '  </div>',
+    `  <input type="hidden" name="${CONTROL_FIELDS.signedLoadTime}"><input type="hidden" name="${CONTROL_FIELDS.loadSignature}">`,
     `  <input type="hidden" name="${CONTROL_FIELDS.loadedAt}"><input type="hidden" name="${CONTROL_FIELDS.sentAt}"><input type="hidden" name="${CONTROL_FIELDS.visitor}">`,
     '  <button type="submit">Send</button>',
     '</form>',
-    script(CONTROL_FIELDS.loadedAt, CONTROL_FIELDS.sentAt),
+    script(),
   );
   return `${lines.join('\n')}\n`;
 }

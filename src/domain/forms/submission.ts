@@ -73,7 +73,8 @@ export function readPost(
   const email = givenEmail === undefined ? null : normaliseEmail(givenEmail);
   if (email === null) problems.push({ path: emailField, message: 'is required: give an email address' });
   else if (!isPlausibleEmail(email)) {
-    problems.push({ path: emailField, message: `"${givenEmail}" is not a valid email address` });
+    // Never the value: problems reach the submission log, which keeps no visitor's text.
+    problems.push({ path: emailField, message: 'is not a valid email address' });
   }
 
   const lead: Partial<Record<Exclude<FormLeadField, 'email'>, string>> = {};

@@ -2,10 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import type { AppContext } from '../../app/context.js';
+import { issueLoadTime } from '../../app/forms/load-token.js';
 import { type FormReceipt, receiveFormPost } from '../../app/forms/submit.js';
 import { isHearthError } from '../../domain/errors.js';
+import { FORM_ANSWERS, type HostedForm } from '../../domain/forms/form.js';
 import { escapeHtml } from '../../domain/forms/snippet.js';
-import { handleError, STATUS_BY_CODE } from '../error-mapping.js';
+import { handleError, STATUS_BY_CODE, sendError } from '../error-mapping.js';
 import { FORM_CONTENT_TYPES, postedFields, postingOrigin } from '../form-body.js';
 
 /**
@@ -43,6 +45,27 @@ const TITLES: Partial<Record<number, string>> = {
   429: 'Too many posts',
 };
 
+/** The posted field names a form is configured with: the only ones an error redirect may name. */
+function configuredFields(form: HostedForm): Set<string> {
+  const names = new Set<string>(Object.values(form.fields));
+  for (const criterion of FORM_ANSWERS) {
+    const mapping = form.qualification[criterion];
+    if (mapping) names.add(mapping.field);
+  }
+  return names;
+}
+
+/**
+ * The JSON answer of a post can be read by a script on one of the form's `allowedOrigins` (CORS);
+ * a form open to any origin does not say so, since anyone's page could then read it.
+ */
+function allowReading(request: FastifyRequest, reply: FastifyReply, form: HostedForm) {
+  const origin = request.headers.origin;
+  if (origin !== undefined && form.allowedOrigins.includes(origin)) {
+    reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
+  }
+}
+
 /** A refused post for a person: the error page the form names, or ours naming each field. */
 function refusal(reply: FastifyReply, receipt: Extract<FormReceipt, { outcome: 'rejected' }>) {
   const { error, form } = receipt;
@@ -50,7 +73,9 @@ function refusal(reply: FastifyReply, receipt: Extract<FormReceipt, { outcome: '
   if (form.errorUrl !== null) {
     const url = new URL(form.errorUrl);
     url.searchParams.set('error', error.code);
-    const field = problems.find((p) => p.path !== '')?.path;
+    // A hostile page posts whatever field names it likes: only one the form has is named back.
+    const known = configuredFields(form);
+    const field = problems.find((p) => known.has(p.path))?.path;
     if (field !== undefined) url.searchParams.set('field', field);
     return reply.redirect(url.toString(), 303);
   }
@@ -123,13 +148,30 @@ export function formPostRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             'form post dropped as spam',
           );
         }
+        allowReading(request, reply, receipt.form);
         if (receipt.outcome === 'rejected') {
-          if (wantsJson(request)) throw receipt.error;
+          if (wantsJson(request)) return sendError(reply, receipt.error);
           return refusal(reply, receipt);
         }
+        // Stored forms' URLs are serialised (ASCII) already; an older one typed with non-ASCII
+        // characters is serialised here, as a Location header must be.
+        const redirectUrl = new URL(receipt.form.redirectUrl).href;
         // A spam drop is answered exactly as a stored post: a bot learns nothing from the answer.
-        if (wantsJson(request)) return reply.send({ ok: true, redirectUrl: receipt.form.redirectUrl });
-        return reply.redirect(receipt.form.redirectUrl, 303);
+        if (wantsJson(request)) return reply.send({ ok: true, redirectUrl });
+        return reply.redirect(redirectUrl, 303);
+      },
+    );
+    // The snippet's script asks for a signed load time when the page loads: from any page (the
+    // form may be pasted anywhere; the answer is no secret), without credentials.
+    app.get(
+      '/f/:formKey/t',
+      {
+        config: { permission: 'public', limitGroup: 'ingest' },
+        schema: { hide: true, params: Type.Object({ formKey: Type.String({ maxLength: 100 }) }) },
+      },
+      async (request, reply) => {
+        reply.header('access-control-allow-origin', '*').header('cache-control', 'no-store');
+        return reply.send(await issueLoadTime(ctx, request.params.formKey));
       },
     );
   };
