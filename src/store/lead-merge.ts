@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { MatchKeys } from '../domain/duplicates.js';
 import type { Lead } from '../domain/lead.js';
 import { toLead } from './leads.js';
@@ -32,11 +32,17 @@ export const MERGED_LEAD_TABLES = [
   'tracker_visitors',
   // What hosted forms logged about the person's posts (docs/integrations.md).
   'form_submissions',
+  // What reps were told about the person: the bell's links then open the survivor.
+  'notifications',
 ] as const;
 export type MergedLeadTable = (typeof MERGED_LEAD_TABLES)[number];
 
-/** Tables with a `lead_id` whose rows deliberately go with the deleted duplicate (none yet). */
-export const LEFT_WITH_DUPLICATE: readonly string[] = [];
+/**
+ * Tables with a `lead_id` whose rows go with the deleted duplicate. An import job's list of its
+ * leads is keyed by (job, lead), so moving a row could collide with the survivor's own: `mergeInto`
+ * adds the survivor to the duplicate's jobs instead, and the duplicate's rows cascade away.
+ */
+export const LEFT_WITH_DUPLICATE: readonly string[] = ['import_job_leads'];
 
 /** How many rows of each table a merge moved. */
 export type MovedRows = Record<MergedLeadTable, number>;
@@ -88,6 +94,10 @@ export async function mergeInto(db: Db, survivorId: string, duplicateId: string)
       .executeTakeFirst();
     moved[table] = Number(result.numUpdatedRows);
   }
+  await sql`
+    insert into import_job_leads (job_id, lead_id)
+    select job_id, ${survivorId}::uuid from import_job_leads where lead_id = ${duplicateId}::uuid
+    on conflict do nothing`.execute(db);
   await db.deleteFrom('leads').where('id', '=', duplicateId).execute();
   return moved;
 }

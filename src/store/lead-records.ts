@@ -49,6 +49,7 @@ const ORDER: Record<MergedLeadTable, string> = {
   inbound_hook_deliveries: 'id',
   tracker_visitors: 'first_seen_at',
   form_submissions: 'id',
+  notifications: 'id',
 };
 
 export function leadRecordStore(db: Db): LeadRecordStore {

@@ -27,6 +27,12 @@ export interface LeadDataExport {
   readonly automationRuns: StoredRow[];
   /** The website tracker's browsers identified as the lead (docs/integrations.md, "Website tracker"). */
   readonly trackerVisitors: StoredRow[];
+  /** What call trackers and other inbound adapters delivered about the lead (its log lines). */
+  readonly inboundHookDeliveries: StoredRow[];
+  /** What hosted forms logged about the lead's posts. */
+  readonly formSubmissions: StoredRow[];
+  /** What reps were told about the lead (docs/notifications.md). */
+  readonly notifications: StoredRow[];
   readonly audit: StoredRow[];
 }
 
@@ -69,6 +75,9 @@ export async function exportLeadData(
       webhookAttempts: records.webhookAttempts,
       automationRuns: rows.automation_runs,
       trackerVisitors: rows.tracker_visitors,
+      inboundHookDeliveries: rows.inbound_hook_deliveries,
+      formSubmissions: rows.form_submissions,
+      notifications: rows.notifications,
       audit: records.audit,
     };
   });

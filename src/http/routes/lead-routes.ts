@@ -58,6 +58,9 @@ const LeadDataExportView = Type.Object({
   webhookAttempts: StoredRows,
   automationRuns: StoredRows,
   trackerVisitors: StoredRows,
+  inboundHookDeliveries: StoredRows,
+  formSubmissions: StoredRows,
+  notifications: StoredRows,
   audit: StoredRows,
 });
 
