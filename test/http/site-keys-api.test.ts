@@ -63,6 +63,30 @@ describeEachDatabase('website tracker: site keys API', (env) => {
     expect((await call('POST', '', { name: 'None', allowedOrigins: [] })).statusCode).toBe(400);
   });
 
+  it('refuses a wildcard over a top-level domain or a public suffix, naming the entry', async () => {
+    const response = await call('POST', '', {
+      name: 'Too wide',
+      allowedOrigins: [
+        'https://*.example.com',
+        'https://*.com',
+        'https://*.co.uk',
+        'http://*.localhost:3000',
+      ],
+    });
+    expect(response.statusCode).toBe(400);
+    const problems = json<{ error: { details: { problems: { path: string; message: string }[] } } }>(response)
+      .error.details.problems;
+    expect(problems.map((p) => p.path)).toEqual([
+      'body.allowedOrigins[1]',
+      'body.allowedOrigins[2]',
+      'body.allowedOrigins[3]',
+    ]);
+    expect(problems[0]?.message).toContain('"https://*.com" allows every site under "com"');
+    expect(problems[1]?.message).toContain('public suffix "co.uk"');
+    const fine = await createSiteKey(server, admin, { allowedOrigins: ['https://*.example.co.uk'] });
+    expect(fine.allowedOrigins).toEqual(['https://*.example.co.uk']);
+  });
+
   it('changes settings, revokes, and refuses to change a revoked key', async () => {
     const key = await createSiteKey(server, admin);
     const patched = await call('PATCH', `/${key.id}`, {

@@ -5,9 +5,25 @@ export const MAX_ALLOWED_ORIGINS = 50;
 
 const ORIGIN = /^(https?):\/\/(\*\.)?([a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(?::(\d{1,5}))?$/;
 
+// A country's second-level registry (co.uk, com.au, ac.jp): a wildcard over one is over everyone's
+// sites there. A short rule rather than the public suffix list: it catches the common ones.
+const SECOND_LEVEL_REGISTRY = /^(co|com|net|org|gov|edu|ac|or|ne|go|gob|nic|ltd|plc|sch|mil)\.[a-z]{2}$/;
+
+/** Why a wildcard's domain (what follows `*.`) is too broad to allow, or null. */
+function wildcardProblem(raw: string, domain: string): string | null {
+  if (domain.startsWith('[') || !domain.includes('.')) {
+    return `"${raw}" allows every site under "${domain}": after "*." give a domain of at least two labels (https://*.example.com)`;
+  }
+  if (SECOND_LEVEL_REGISTRY.test(domain)) {
+    return `"${raw}" allows every site under the public suffix "${domain}": after "*." give your own domain (https://*.example.${domain})`;
+  }
+  return null;
+}
+
 /**
  * An allowed origin as the browser sends it in the `Origin` header: `https://www.example.com`,
- * `http://localhost:8080`; `https://*.example.com` allows every subdomain (not example.com itself).
+ * `http://localhost:8080`; `https://*.example.com` allows every subdomain (not example.com itself),
+ * and a wildcard needs a domain of two labels or more that is not a public suffix (`*.com`, `*.co.uk`).
  * Case and a trailing slash are forgiven; a path, a query or another scheme is not.
  *
  * @example normaliseOrigin('HTTPS://Example.com/') // { origin: 'https://example.com' }
@@ -20,6 +36,8 @@ export function normaliseOrigin(raw: string): { origin: string } | { problem: st
       problem: `"${raw}" is not an origin: give scheme and host, and a port if any (https://www.example.com, https://*.example.com)`,
     };
   }
+  const wildcard = match[2] !== undefined ? wildcardProblem(raw, match[3] as string) : null;
+  if (wildcard !== null) return { problem: wildcard };
   const port = match[4];
   if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) {
     return { problem: `"${raw}" has port ${port}, outside 1–65535` };
