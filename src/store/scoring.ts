@@ -313,27 +313,18 @@ export function scoringStore(db: Db): ScoringStore {
           .execute()
       ).map(toTransition),
     historyFrom: async (leadId, from) => {
-      // Two probes of lead_transitions_lead_at: the latest transition before `from`, and the rest.
-      const [before, rows] = await Promise.all([
-        db
-          .selectFrom('lead_transitions')
-          .selectAll()
-          .where('lead_id', '=', leadId)
-          .where('at', '<', from)
-          .orderBy('at', 'desc')
-          .orderBy('id', 'desc')
-          .limit(1)
-          .executeTakeFirst(),
-        db
-          .selectFrom('lead_transitions')
-          .selectAll()
-          .where('lead_id', '=', leadId)
-          .where('at', '>=', from)
-          .orderBy('at')
-          .orderBy('id')
-          .execute(),
-      ]);
-      return { before: before ? toTransition(before) : null, transitions: rows.map(toTransition) };
+      // One statement, two probes of lead_transitions_lead_at: the latest transition before
+      // `from`, and the rest.
+      const { rows } = await sql<TransitionRow>`
+        (select * from lead_transitions where lead_id = ${leadId} and at < ${from.toISOString()}::timestamptz
+          order by at desc, id desc limit 1)
+        union all
+        (select * from lead_transitions where lead_id = ${leadId} and at >= ${from.toISOString()}::timestamptz)`.execute(
+        db,
+      );
+      const all = rows.map(toTransition).sort((x, y) => x.at.getTime() - y.at.getTime() || x.id - y.id);
+      const before = all[0] !== undefined && all[0].at < from ? all[0] : null;
+      return { before, transitions: before === null ? all : all.slice(1) };
     },
     eventsInOrder: async (leadId) =>
       (

@@ -54,10 +54,10 @@ export async function lateHistory(
   const next = folded ?? recompute(lead, await allEvents(), state.criteria, model, now).state;
   // The state's tail, when it reaches back to `fromMs`, spares reading the lead's events.
   const steps = stepsFromState(next, fromMs, model) ?? stepsFromEvents(await allEvents(), fromMs, model);
-  const stored =
-    row.lastTransitionAt === null
-      ? { before: null, transitions: [] }
-      : await store.scoring.historyFrom(lead.id, new Date(fromMs));
+  // Read here, not taken from the lock's `lastTransitionAt`: on PostgreSQL that subquery sees the
+  // snapshot from before the lock was granted, without the transitions a concurrent batch of
+  // this lead has just committed.
+  const stored = await store.scoring.historyFrom(lead.id, new Date(fromMs));
   // Up to the lead's newest event, or the last stored transition if later (all of those are
   // rewritten); what follows is the sweeper's, as after in-order ingest. So the next batch of
   // an import in time order extends the history instead of rewriting it again.
