@@ -80,7 +80,9 @@ describe('notifications in the web app, in Chromium', () => {
     await page.getByRole('status').getByText('Saved.').waitFor();
     await capture(page, 'settings-notifications');
     expect(await seriousA11yViolations(page)).toEqual([]);
-    const saved = await page.evaluate(async () => (await fetch('/api/v1/me/notification-settings')).json());
+    const saved = (await page.evaluate(async () =>
+      (await fetch('/api/v1/me/notification-settings')).json(),
+    )) as { channels: { digest: { app: boolean } }; slackWebhookUrl: string | null };
     expect(saved.channels.digest.app).toBe(false);
     expect(saved.slackWebhookUrl).toBe('https://hooks.slack.com/services/T0/B0/x');
   });

@@ -167,7 +167,8 @@ export function emailText(message: Message, publicUrl: string): string {
  * `&`, `<` and `>` escaped as Slack asks, so a lead's name cannot inject a link or a mention.
  */
 export function slackPayload(message: Message, publicUrl: string): { text: string } {
-  const slackEscape = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+  const slackEscape = (s: string) =>
+    s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
   const title = `*<${linkOf(message, publicUrl)}|${slackEscape(message.title)}>*`;
   return { text: [title, ...message.lines.map(slackEscape)].join('\n') };
 }
