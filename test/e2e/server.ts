@@ -26,9 +26,11 @@ function hearth(args: string[], env: NodeJS.ProcessEnv): string {
 /**
  * `demoLeads` loads `hearth demo --leads N` into the data directory first (the demo refuses a
  * running server) and makes the admin key with `hearth keys create`: with users in it, the server
- * prints no first key.
+ * prints no first key. `env` adds settings (`HEARTH_IMPORT_CHUNK_ROWS`).
  */
-export async function startServer(options: { demoLeads?: number } = {}): Promise<RunningServer> {
+export async function startServer(
+  options: { demoLeads?: number; env?: Record<string, string> } = {},
+): Promise<RunningServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hearth-e2e-'));
   let demoKey: string | undefined;
   if (options.demoLeads !== undefined) {
@@ -48,6 +50,7 @@ export async function startServer(options: { demoLeads?: number } = {}): Promise
       HEARTH_PREDICT_RETRAIN_HOURS: '0',
       LOG_LEVEL: 'warn',
       HEARTH_DATA_DIR: dataDir,
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

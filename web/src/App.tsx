@@ -15,6 +15,7 @@ import { SignInPage } from './pages/SignInPage';
 // Managers' pages load on first visit: the charts (Recharts) and the diff stay out of the bundle
 // a rep's browser fetches.
 const DashboardPage = lazy(() => import('./pages/DashboardPage').then((m) => ({ default: m.DashboardPage })));
+const ImportPage = lazy(() => import('./pages/ImportPage').then((m) => ({ default: m.ImportPage })));
 const ModelPage = lazy(() => import('./pages/ModelPage').then((m) => ({ default: m.ModelPage })));
 const pageLoader = <Loader aria-label="Loading the page" />;
 
@@ -58,6 +59,14 @@ export function App() {
             element={
               <Suspense fallback={pageLoader}>
                 <ModelPage />
+              </Suspense>
+            }
+          />
+          <Route
+            path="import"
+            element={
+              <Suspense fallback={pageLoader}>
+                <ImportPage />
               </Suspense>
             }
           />

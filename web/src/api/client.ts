@@ -74,6 +74,25 @@ export async function apiFile(method: string, path: string, body: unknown, accep
   return response.blob();
 }
 
+/**
+ * Sends a file as the request body (an import's CSV or NDJSON): the browser streams it, and the
+ * answer is read as `api` reads it.
+ */
+export async function apiUpload<T>(path: string, file: Blob, contentType: string): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', 'content-type': contentType };
+  if (csrfToken) headers['x-csrf-token'] = csrfToken;
+  const response = await fetch(`/api/v1${path}`, {
+    method: 'POST',
+    headers,
+    credentials: 'same-origin',
+    body: file,
+  });
+  const text = await response.text();
+  const json: unknown = text ? JSON.parse(text) : undefined;
+  if (!response.ok) throw apiError(response, json);
+  return json as T;
+}
+
 /** A query string from the defined values only. */
 export function query(params: Record<string, string | number | undefined | null>): string {
   const search = new URLSearchParams();

@@ -24,6 +24,8 @@ export interface LeadTableFilters {
   owner?: string;
   source?: string;
   q?: string;
+  /** An import job's id: the leads its file named. */
+  import?: string;
 }
 
 export interface LeadTableSettings {

@@ -71,5 +71,7 @@ export const canListUsers = (role: Role): boolean => role === 'admin';
 /** Reports (`stats:read`) and the scoring model (`model:read`, `model:draft`): managers and admins. */
 export const canReadReports = (role: Role): boolean => role === 'admin' || role === 'manager';
 export const canEditModel = (role: Role): boolean => role === 'admin' || role === 'manager';
+/** `leads:import`: the import wizard. */
+export const canImport = (role: Role): boolean => role === 'admin' || role === 'manager';
 /** A publish rescores every lead: admins only (`model:publish`). */
 export const canPublishModel = (role: Role): boolean => role === 'admin';

@@ -1,7 +1,7 @@
 import { AppShell, Burger, Button, Group, NavLink, Stack, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { Outlet, NavLink as RouterLink, useLocation } from 'react-router';
-import { canEditModel, canManageSettings, canReadReports, useSession } from '../auth/session';
+import { canEditModel, canImport, canManageSettings, canReadReports, useSession } from '../auth/session';
 import { NotificationBell } from './NotificationBell';
 
 const LINKS = [
@@ -18,6 +18,7 @@ export function Layout() {
     ...LINKS,
     ...(canReadReports(session.user.role) ? [{ to: '/dashboard', label: 'Dashboard', end: false }] : []),
     ...(canEditModel(session.user.role) ? [{ to: '/model', label: 'Scoring model', end: false }] : []),
+    ...(canImport(session.user.role) ? [{ to: '/import', label: 'Import', end: false }] : []),
     ...(canManageSettings(session.user.role) ? [{ to: '/settings', label: 'Settings', end: false }] : []),
   ];
   return (

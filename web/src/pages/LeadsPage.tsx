@@ -37,7 +37,7 @@ export { percentage } from '../components/LeadColumns';
 
 const PAGE_SIZE = 100;
 const ROW_HEIGHT = 44; // px
-const FILTERS = ['temperature', 'status', 'owner', 'source', 'q'] as const;
+const FILTERS = ['temperature', 'status', 'owner', 'source', 'q', 'import'] as const;
 
 const options = (values: readonly string[], any: string) => [
   { value: '', label: any },
@@ -82,6 +82,7 @@ export function LeadsPage() {
     owner: params.get('owner') === 'me' ? session.user.id : params.get('owner'),
     source: params.get('source'),
     q: params.get('q'),
+    import: params.get('import'),
     sort: sortParam,
   };
   const settings: LeadTableSettings = {
@@ -162,6 +163,14 @@ export function LeadsPage() {
   return (
     <Stack>
       <Title order={2}>Leads</Title>
+      {params.get('import') && (
+        <Group gap="xs">
+          <Text size="sm">Only the leads of one import.</Text>
+          <UnstyledButton fz="sm" c="ember.8" td="underline" onClick={() => set('import', null)}>
+            Show all leads
+          </UnstyledButton>
+        </Group>
+      )}
       <Group align="end" gap="sm" wrap="wrap">
         <TextInput
           label="Search"
