@@ -233,3 +233,40 @@ describeEachDatabase('website tracker: the script and its settings', (env) => {
     expect(preflight.headers['access-control-allow-origin']).toBe(SITE);
   });
 });
+
+describeEachDatabase('website tracker: CORS preflight', (env) => {
+  let server: FastifyInstance;
+  let admin: { authorization: string };
+  beforeAll(async () => {
+    server = await testServer(env.app, { HEARTH_INGEST_RATE_LIMIT: '3' });
+    admin = await bearer(env.app, 'admin');
+  });
+  const preflight = (origin: string) =>
+    server.inject({ method: 'OPTIONS', url: '/t/collect', headers: { origin } });
+
+  it('follows key changes at once and counts against the ingest limit', async () => {
+    const other = 'https://shop.example.net';
+    const key = await createSiteKey(server, admin);
+    expect((await preflight(other)).headers['access-control-allow-origin']).toBeUndefined();
+    const patched = await server.inject({
+      method: 'PATCH',
+      url: `/api/v1/integrations/sites/${key.id}`,
+      headers: admin,
+      payload: { allowedOrigins: [other] },
+    });
+    expect(patched.statusCode, patched.body).toBe(200);
+    expect((await preflight(other)).headers['access-control-allow-origin']).toBe(other);
+    const revoked = await server.inject({
+      method: 'DELETE',
+      url: `/api/v1/integrations/sites/${key.id}`,
+      headers: admin,
+    });
+    expect(revoked.statusCode).toBe(204);
+    const after = await preflight(other);
+    expect(after.statusCode).toBe(204);
+    expect(after.headers['access-control-allow-origin']).toBeUndefined();
+    const limited = await preflight(other);
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['retry-after']).toBeDefined();
+  });
+});

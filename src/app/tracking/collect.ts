@@ -216,8 +216,36 @@ export async function trackerSettings(
   };
 }
 
+// The live keys' origins, for CORS preflights, per store (one per running app). A key changed in
+// this process clears it at once (forgetSiteKeyOrigins); one changed by another instance is seen
+// within the TTL. Only the preflight answer reads it: collect and config read the key itself, so a
+// revoked key stores nothing from the moment it is revoked.
+const ORIGINS_TTL_MS = 30_000;
+const liveOrigins = new WeakMap<
+  Store,
+  { readonly until: number; readonly origins: Promise<(readonly string[])[]> }
+>();
+
+/** Drops the cached origins of live keys (after a key is created, changed or revoked). */
+export function forgetSiteKeyOrigins(ctx: AppContext): void {
+  liveOrigins.delete(ctx.store);
+}
+
 /** True when a live site key allows this origin (a CORS preflight names no key). */
 export async function originHasSiteKey(ctx: AppContext, origin: string | undefined): Promise<boolean> {
-  const keys = await ctx.store.tracking.siteKeys();
-  return keys.some((key) => key.revokedAt === null && originAllowed(origin, key.allowedOrigins));
+  const now = ctx.clock().getTime();
+  const cached = liveOrigins.get(ctx.store);
+  if (cached && cached.until > now) {
+    return (await cached.origins).some((allowed) => originAllowed(origin, allowed));
+  }
+  const origins = ctx.store.tracking
+    .siteKeys()
+    .then((keys) => keys.filter((key) => key.revokedAt === null).map((key) => key.allowedOrigins));
+  const fresh = { until: now + ORIGINS_TTL_MS, origins };
+  liveOrigins.set(ctx.store, fresh);
+  // A failed read is not kept: the next preflight tries again.
+  origins.catch(() => {
+    if (liveOrigins.get(ctx.store) === fresh) liveOrigins.delete(ctx.store);
+  });
+  return (await origins).some((allowed) => originAllowed(origin, allowed));
 }

@@ -5,6 +5,7 @@ import { checkAllowedOrigins } from '../../domain/tracking/origins.js';
 import type { SiteKey } from '../../domain/tracking/site-key.js';
 import type { Store } from '../../store/store.js';
 import type { AppContext } from '../context.js';
+import { forgetSiteKeyOrigins } from './collect.js';
 import type { SiteKeyInput, SiteKeyPatch } from './site-key-schemas.js';
 
 const actorName = (actor: Principal) => actor.userId ?? actor.keyId;
@@ -45,7 +46,7 @@ export async function createSiteKey(
   input: SiteKeyInput,
 ): Promise<SiteKey> {
   const allowedOrigins = checkedOrigins(input.allowedOrigins);
-  return ctx.store.transaction(async (store) => {
+  const created = await ctx.store.transaction(async (store) => {
     const key = await store.tracking.createSiteKey(
       {
         key: `hpk_${randomBytes(16).toString('base64url')}`,
@@ -61,6 +62,8 @@ export async function createSiteKey(
     await audit(store, actor, 'integration.site.create', key, { allowedOrigins });
     return key;
   });
+  forgetSiteKeyOrigins(ctx);
+  return created;
 }
 
 /** Every site key, revoked ones included (`revokedAt`), oldest first. */
@@ -84,7 +87,7 @@ export async function updateSiteKey(
   await getSiteKey(ctx, id);
   const allowedOrigins =
     patch.allowedOrigins === undefined ? undefined : checkedOrigins(patch.allowedOrigins);
-  return ctx.store.transaction(async (store) => {
+  const updated = await ctx.store.transaction(async (store) => {
     const key = await store.tracking.updateSiteKey(
       id,
       {
@@ -100,6 +103,8 @@ export async function updateSiteKey(
     await audit(store, actor, 'integration.site.update', key, { fields: Object.keys(patch) });
     return key;
   });
+  forgetSiteKeyOrigins(ctx);
+  return updated;
 }
 
 /**
@@ -112,4 +117,5 @@ export async function revokeSiteKey(ctx: AppContext, actor: Principal, id: strin
     if (!key) throw new HearthError('not_found', `No live site key has id ${id}`, { id });
     await audit(store, actor, 'integration.site.revoke', key, {});
   });
+  forgetSiteKeyOrigins(ctx);
 }

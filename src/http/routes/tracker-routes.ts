@@ -96,11 +96,11 @@ export function trackerRoutes(ctx: AppContext, admit: CollectAdmission): Fastify
       },
     );
 
-    // A CORS preflight names no key: allowed when some live key allows the origin. The tracker
-    // itself sends text/plain, which needs none.
+    // A CORS preflight names no key: allowed when some live key allows the origin (cached briefly,
+    // see originHasSiteKey). The tracker itself sends text/plain, which needs none.
     app.options(
       '/t/collect',
-      { config: { permission: 'public' }, schema: { hide: true } },
+      { config: { permission: 'public', limitGroup: 'ingest' }, schema: { hide: true } },
       async (request, reply) => {
         const origin = header(request, 'origin');
         if (await originHasSiteKey(ctx, origin)) {
