@@ -6,6 +6,11 @@
 ((w, d) => {
   const PROTOCOL = 1;
   const BATCH = 20; // the collect endpoint's most events per request
+  // Its most bytes per request is 16 kB: a request is kept under this, and a captured form's fields
+  // under FIELD_BYTES, so that one event always fits in a request of its own.
+  const MAX_BYTES = 15000;
+  const FIELD_BYTES = 9000;
+  const MAX_URL = 2000;
   const script = d.currentScript;
   if (!script || w.hearth?.loaded) return;
   const siteKey = script.getAttribute('data-site-key') || '';
@@ -97,26 +102,34 @@
     }
   }
 
+  const bytes = (text) => new TextEncoder().encode(text).length;
+
   function flush() {
     clearTimeout(timer);
     timer = 0;
     if (!allowed()) return;
-    const vid = visitorId();
-    while (queue.length > 0 || identity) {
-      const body = {
-        v: PROTOCOL,
-        siteKey,
-        visitorId: vid,
-        sentAt: Date.now(),
-        events: queue.splice(0, BATCH),
-      };
-      if (consent) body.consent = true;
-      if (identity) {
-        body.identify = identity;
-        identity = null;
+    const envelope = { v: PROTOCOL, siteKey, visitorId: visitorId(), sentAt: Date.now() };
+    if (consent) envelope.consent = true;
+    envelope.events = [];
+    const head = JSON.stringify(envelope).slice(0, -3); // up to `"events":`
+    // Identify alone: the server accepts it before or after the events it concerns.
+    if (identity) send(JSON.stringify(Object.assign({}, envelope, { identify: identity })));
+    identity = null;
+    const empty = bytes(head) + 3;
+    let events = [];
+    let size = empty;
+    for (const event of queue.splice(0)) {
+      const json = JSON.stringify(event);
+      const more = bytes(json) + 1;
+      if (events.length === BATCH || (events.length > 0 && size + more > MAX_BYTES)) {
+        send(`${head}[${events.join(',')}]}`);
+        events = [];
+        size = empty;
       }
-      send(JSON.stringify(body));
+      events.push(json);
+      size += more;
     }
+    if (events.length > 0) send(`${head}[${events.join(',')}]}`);
   }
 
   function later() {
@@ -132,7 +145,14 @@
   function page(properties) {
     track(
       'page_view',
-      Object.assign({ url: location.href, title: d.title, referrer: d.referrer }, properties),
+      Object.assign(
+        {
+          url: location.href.slice(0, MAX_URL),
+          title: d.title.slice(0, 500),
+          referrer: d.referrer.slice(0, MAX_URL),
+        },
+        properties,
+      ),
     );
   }
 
@@ -153,11 +173,12 @@
       markForms();
       flush();
     } else {
-      // Withdrawn: nothing more is sent, and the browser keeps no id.
+      // Withdrawn: nothing more is sent, and the browser keeps no id (nor do the hosted forms).
       forget('hearth_consent');
       forget('hearth_vid');
       queue = [];
       identity = null;
+      markForms();
     }
   }
 
@@ -183,6 +204,7 @@
     if (action.origin !== hearthOrigin || action.href.indexOf(`${base}/f/`) !== 0) return false;
     setHidden(form, 'hearth_ts', String(loadedAt));
     if (allowed()) setHidden(form, 'hearth_vid', visitorId());
+    else form.querySelector('input[name="hearth_vid"]')?.remove();
     return true;
   }
 
@@ -195,6 +217,7 @@
     const fields = {};
     const traits = {};
     let email = null;
+    let fieldBytes = 0;
     for (const el of form.elements) {
       const name = el.name || el.id;
       const type = (el.type || '').toLowerCase();
@@ -206,7 +229,12 @@
         .slice(0, 500);
       if (value === '') continue;
       if (!email && (type === 'email' || /e-?mail/i.test(name)) && EMAIL.test(value)) email = value;
-      if (Object.keys(fields).length < 40) fields[name.slice(0, 100)] = value;
+      const field = name.slice(0, 100);
+      const more = bytes(JSON.stringify(field) + JSON.stringify(value));
+      if (Object.keys(fields).length < 40 && fieldBytes + more <= FIELD_BYTES) {
+        fields[field] = value;
+        fieldBytes += more;
+      }
       for (const trait of Object.keys(TRAITS))
         if (!traits[trait] && TRAITS[trait].test(name)) traits[trait] = value;
     }
@@ -214,8 +242,8 @@
     const full = traits.name || [traits.firstName, traits.lastName].filter(Boolean).join(' ');
     identify({ email, name: full, company: traits.company, phone: traits.phone, jobTitle: traits.jobTitle });
     track('form_submit', {
-      form: form.id || form.getAttribute('name') || '',
-      url: location.href,
+      form: String(form.id || form.getAttribute('name') || '').slice(0, 100),
+      url: location.href.slice(0, MAX_URL),
       fields,
     });
     flush(); // now: the page is about to leave
