@@ -22,6 +22,7 @@ export interface Config {
   readonly signInRateLimit: number;
   readonly trackerVisitorRateLimit: number;
   readonly trackerSiteRateLimit: number;
+  readonly trackerRetentionDays: number;
   readonly rateLimitWindowMs: number;
   readonly requestTimeoutMs: number;
   readonly idleTimeoutMs: number;
@@ -221,6 +222,15 @@ export const SETTINGS = [
     description:
       'Requests all visitors of one site key may send to `POST /t/collect` in the window, so that one busy or abused site cannot flood the others. 0 turns it off.',
     parse: requestCount,
+  },
+  {
+    env: 'HEARTH_TRACKER_RETENTION_DAYS',
+    key: 'trackerRetentionDays',
+    default: 90,
+    unit: 'days',
+    description:
+      'An anonymous website visitor (never identified) and its history are deleted this long after it was last seen; checked hourly by `hearth serve`. Identified visitors are the lead’s and stay. 0 keeps anonymous history forever.',
+    parse: integer(0, 3650),
   },
   {
     env: 'HEARTH_RATE_LIMIT_WINDOW_MS',

@@ -61,6 +61,11 @@ export interface TrackingStore {
   identifyVisitor(id: string, leadId: string, now: Date): Promise<void>;
   /** The visitors identified as this lead, first seen first. */
   visitorsOfLead(leadId: string): Promise<Visitor[]>;
+  /**
+   * Deletes up to `limit` never-identified visitors last seen before `cutoff`, with their events;
+   * returns how many. A visitor seen again meanwhile (a concurrent collect) is rechecked and kept.
+   */
+  deleteAnonymousVisitors(cutoff: Date, limit: number): Promise<number>;
 }
 
 function toSiteKey(row: Selectable<TrackerSiteKeysTable>): SiteKey {
@@ -267,6 +272,24 @@ export function trackingStore(db: Db): TrackingStore {
         .orderBy('id')
         .execute();
       return rows.map(toVisitor);
+    },
+    deleteAnonymousVisitors: async (cutoff, limit) => {
+      // The outer conditions are rechecked against a row a concurrent collect just updated.
+      const rows = await db
+        .deleteFrom('tracker_visitors')
+        .where('lead_id', 'is', null)
+        .where('last_seen_at', '<', cutoff)
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('tracker_visitors')
+            .select('id')
+            .where('lead_id', 'is', null)
+            .where('last_seen_at', '<', cutoff)
+            .limit(limit),
+        )
+        .returning('id')
+        .execute();
+      return rows.length;
     },
   };
   return store;

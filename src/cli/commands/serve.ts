@@ -3,7 +3,7 @@ import { issueSetupToken } from '../../app/access/setup.js';
 import { scheduleDeskWork } from '../../jobs/desk-work.js';
 import { scheduleDueWork } from '../../jobs/due-work.js';
 import { scheduleImportJobs } from '../../jobs/import-jobs.js';
-import { scheduleEmbeddedMaintenance } from '../../jobs/maintenance.js';
+import { scheduleMaintenance } from '../../jobs/maintenance.js';
 import { scheduleNotifications } from '../../jobs/notifications.js';
 import { schedulePredictions } from '../../jobs/prediction.js';
 import { scheduleRescoreResume } from '../../jobs/publish-resume.js';
@@ -19,8 +19,10 @@ export async function serve(io: Io): Promise<void> {
   const setupToken = await issueSetupToken(app.ctx);
   const server = await buildServer(app, config, true);
   const logger = { info: (m: string) => server.log.info(m), error: (m: string) => server.log.error(m) };
-  const stopMaintenance =
-    app.database.kind === 'embedded' ? scheduleEmbeddedMaintenance(app.ctx.store, logger) : () => {};
+  const stopMaintenance = scheduleMaintenance(app.ctx, logger, {
+    vacuum: app.database.kind === 'embedded',
+    trackerRetentionDays: config.trackerRetentionDays,
+  });
   // Decay transitions land within a minute of their instant; a publish rescore interrupted by a
   // stop or a crash carries on, here or in another instance (its progress is in the leads).
   const stopDueWork = scheduleDueWork(app.ctx, logger);
