@@ -63,7 +63,7 @@ export interface TrackingStore {
   visitorsOfLead(leadId: string): Promise<Visitor[]>;
   /**
    * Deletes up to `limit` never-identified visitors last seen before `cutoff`, with their events;
-   * returns how many. A visitor seen again meanwhile (a concurrent collect) is rechecked and kept.
+   * returns how many. A visitor being collected (its lock held) or seen again meanwhile is kept.
    */
   deleteAnonymousVisitors(cutoff: Date, limit: number): Promise<number>;
 }
@@ -274,22 +274,22 @@ export function trackingStore(db: Db): TrackingStore {
       return rows.map(toVisitor);
     },
     deleteAnonymousVisitors: async (cutoff, limit) => {
-      // The outer conditions are rechecked against a row a concurrent collect just updated.
-      const rows = await db
-        .deleteFrom('tracker_visitors')
-        .where('lead_id', 'is', null)
-        .where('last_seen_at', '<', cutoff)
-        .where('id', 'in', (eb) =>
-          eb
-            .selectFrom('tracker_visitors')
-            .select('id')
-            .where('lead_id', 'is', null)
-            .where('last_seen_at', '<', cutoff)
-            .limit(limit),
+      // Each candidate's visitor lock is tried (collect holds it while it writes): one being
+      // collected now is skipped, and a collect arriving meanwhile waits, then finds no visitor and
+      // starts a new one. The outer conditions are rechecked against a row updated since.
+      const result = await sql<{ id: string }>`
+        with candidates as (
+          select id from tracker_visitors
+          where lead_id is null and last_seen_at < ${cutoff}
+          limit ${limit}
+        ), locked as (
+          select id from candidates
+          where pg_try_advisory_xact_lock(hashtextextended('hearth:tracker-visitor:' || id, 0))
         )
-        .returning('id')
-        .execute();
-      return rows.length;
+        delete from tracker_visitors
+        where id in (select id from locked) and lead_id is null and last_seen_at < ${cutoff}
+        returning id`.execute(db);
+      return result.rows.length;
     },
   };
   return store;

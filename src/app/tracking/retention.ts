@@ -1,8 +1,8 @@
 import type { AppContext } from '../context.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-// Visitors per statement: short transactions, so that collect requests never wait long on a sweep.
-const SWEEP_BATCH = 1000;
+// Visitors per statement: short transactions and few locks, so that collect never waits long on it.
+const SWEEP_BATCH = 200;
 
 /**
  * Deletes anonymous visitors (never identified) last seen more than `days` days ago, with their
