@@ -13,10 +13,14 @@ export const MAX_JSON_DEPTH = 64;
  */
 export const MAX_JSON_STRING = 10_000;
 
+// Half of a UTF-16 surrogate pair: JSON can escape it ("\ud83d"), jsonb refuses it.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /**
  * The first thing in a value that the database cannot store or that would overflow the stack on
  * the way there: a string (value or key) holding U+0000, which PostgreSQL text and jsonb refuse,
- * a string longer than MAX_JSON_STRING, or nesting deeper than MAX_JSON_DEPTH. Such input is invalid here rather than a crash later.
+ * or half of a surrogate pair, which jsonb refuses; a string longer than MAX_JSON_STRING; nesting
+ * deeper than MAX_JSON_DEPTH. Such input is invalid here rather than a crash later.
  */
 function findUnstorable(
   value: unknown,
@@ -26,7 +30,10 @@ function findUnstorable(
   if (typeof value === 'string') {
     if (value.length > MAX_JSON_STRING)
       return { pointer, message: `must be at most ${MAX_JSON_STRING} characters long` };
-    return value.includes('\u0000') ? { pointer, message: 'must not contain U+0000' } : undefined;
+    if (value.includes('\u0000')) return { pointer, message: 'must not contain U+0000' };
+    return LONE_SURROGATE.test(value)
+      ? { pointer, message: 'must be well-formed Unicode (it holds half of a surrogate pair)' }
+      : undefined;
   }
   if (typeof value !== 'object' || value === null) return undefined;
   if (depth >= MAX_JSON_DEPTH)
@@ -34,6 +41,9 @@ function findUnstorable(
   for (const [key, item] of Object.entries(value)) {
     const at = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
     if (key.includes('\u0000')) return { pointer: at, message: 'must not have U+0000 in its name' };
+    if (LONE_SURROGATE.test(key)) {
+      return { pointer: at, message: 'must have well-formed Unicode in its name (half of a surrogate pair)' };
+    }
     const found = findUnstorable(item, at, depth + 1);
     if (found !== undefined) return found;
   }

@@ -133,8 +133,11 @@ export function valid(schema: Schema, resolve: Resolve, depth = 0): fc.Arbitrary
       const min =
         schema.minimum ?? (schema.exclusiveMinimum === undefined ? -1e6 : schema.exclusiveMinimum + 1);
       const max = schema.maximum ?? 1e6;
+      const double = fc.double({ min, max, noNaN: true });
+      // A range such as 0.1–0.95 holds no whole number: only fractions are valid there.
+      if (type === 'number' && Math.ceil(min) > Math.floor(max)) return orNull(double);
       const int = fc.integer({ min: Math.ceil(min), max: Math.floor(max) });
-      return orNull(type === 'integer' ? int : fc.oneof(int, fc.double({ min, max, noNaN: true })));
+      return orNull(type === 'integer' ? int : fc.oneof(int, double));
     }
     case 'boolean':
       return orNull(fc.boolean());

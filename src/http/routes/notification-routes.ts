@@ -96,7 +96,11 @@ export function notificationRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             {
               limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
               before: Type.Optional(
-                Type.Integer({ minimum: 1, description: 'The `next` of the previous page.' }),
+                Type.Integer({
+                  minimum: 1,
+                  maximum: Number.MAX_SAFE_INTEGER,
+                  description: 'The `next` of the previous page.',
+                }),
               ),
               unread: Type.Optional(Type.Boolean({ description: 'Only the unread ones.' })),
             },
@@ -137,7 +141,9 @@ export function notificationRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           summary: 'Mark notifications read: these `ids`, or `all`',
           body: Type.Object(
             {
-              ids: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 500 })),
+              ids: Type.Optional(
+                Type.Array(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), { maxItems: 500 }),
+              ),
               all: Type.Optional(Type.Boolean()),
             },
             { additionalProperties: false },
