@@ -75,25 +75,8 @@ export interface ScoringStore {
     transitions: readonly { leadId: string; transition: Transition }[],
     now: Date,
   ): Promise<void>;
-  /**
-   * Rewrites the end of leads' histories (a late event's correction): deletes the `removed`
-   * transitions and appends `added`, each announced as `addTransitions` announces it; returns
-   * the added transitions with their ids, per lead, oldest first.
-   */
-  replaceTransitions(
-    corrections: readonly { leadId: string; removed: readonly number[]; added: readonly Transition[] }[],
-    now: Date,
-  ): Promise<Map<string, StoredTransition[]>>;
   /** A lead's transitions, oldest first. */
   transitionsOf(leadId: string): Promise<StoredTransition[]>;
-  /**
-   * A lead's transitions at or after `from`, oldest first, and the latest one before `from` (null
-   * for none: the lead's history starts cold).
-   */
-  historyFrom(
-    leadId: string,
-    from: Date,
-  ): Promise<{ before: StoredTransition | null; transitions: StoredTransition[] }>;
   /** All of a lead's events in (occurredAt, id) order: for recompute and explanations. */
   eventsInOrder(leadId: string): Promise<ActivityEvent[]>;
 }
@@ -127,58 +110,6 @@ function toScoredRow(row: LeadRow & { last_transition_at?: Date | null }): Score
     scoredAt: row.scored_at,
     ...(row.last_transition_at === undefined ? {} : { lastTransitionAt: row.last_transition_at }),
   };
-}
-
-interface TransitionRow {
-  id: number;
-  lead_id: string;
-  from_temperature: string;
-  to_temperature: string;
-  at: Date;
-  cause: unknown;
-  model_version: number;
-  suggest_let_go: boolean;
-}
-
-function toTransition(r: TransitionRow): StoredTransition {
-  return {
-    id: Number(r.id),
-    leadId: r.lead_id,
-    from: r.from_temperature as Temperature,
-    to: r.to_temperature as Temperature,
-    at: r.at,
-    cause: r.cause as TransitionCause,
-    modelVersion: r.model_version,
-    suggestLetGo: r.suggest_let_go,
-  };
-}
-
-/** Inserts transitions (one statement for any leads), returning the stored rows: a CTE body. */
-function insertTransitions(transitions: readonly { leadId: string; transition: Transition }[]) {
-  return sql`
-    insert into lead_transitions (lead_id, from_temperature, to_temperature, at, cause, model_version, suggest_let_go)
-    select * from unnest(
-      ${transitions.map((t) => t.leadId)}::uuid[],
-      ${transitions.map((t) => t.transition.from)}::text[],
-      ${transitions.map((t) => t.transition.to)}::text[],
-      ${transitions.map((t) => t.transition.at.toISOString())}::timestamptz[],
-      ${transitions.map((t) => JSON.stringify(t.transition.cause))}::jsonb[],
-      ${transitions.map((t) => t.transition.modelVersion)}::int4[],
-      ${transitions.map((t) => t.transition.suggestLetGo)}::bool[])
-    returning *`;
-}
-
-/** Announces each row of the CTE `stored` in the outbox as lead.temperature_changed, in id order. */
-function announce(now: Date) {
-  return sql`
-    insert into signals (type, lead_id, payload, occurred_at, created_at)
-    select 'lead.temperature_changed', lead_id,
-      jsonb_build_object(
-        'transitionId', id, 'leadId', lead_id, 'from', from_temperature, 'to', to_temperature,
-        'at', to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-        'cause', cause, 'modelVersion', model_version, 'suggestLetGo', suggest_let_go),
-      at, ${now.toISOString()}::timestamptz
-    from stored order by id`;
 }
 
 export function scoringStore(db: Db): ScoringStore {
@@ -278,53 +209,45 @@ export function scoringStore(db: Db): ScoringStore {
       // The same statement announces each transition in the outbox (lead.temperature_changed),
       // so no transition can be stored without the desk and webhooks hearing of it.
       await sql`
-        with stored as (${insertTransitions(transitions)})
-        ${announce(now)}`.execute(db);
+        with stored as (
+          insert into lead_transitions (lead_id, from_temperature, to_temperature, at, cause, model_version, suggest_let_go)
+          select * from unnest(
+            ${transitions.map((t) => t.leadId)}::uuid[],
+            ${transitions.map((t) => t.transition.from)}::text[],
+            ${transitions.map((t) => t.transition.to)}::text[],
+            ${transitions.map((t) => t.transition.at.toISOString())}::timestamptz[],
+            ${transitions.map((t) => JSON.stringify(t.transition.cause))}::jsonb[],
+            ${transitions.map((t) => t.transition.modelVersion)}::int4[],
+            ${transitions.map((t) => t.transition.suggestLetGo)}::bool[])
+          returning *
+        )
+        insert into signals (type, lead_id, payload, occurred_at, created_at)
+        select 'lead.temperature_changed', lead_id,
+          jsonb_build_object(
+            'transitionId', id, 'leadId', lead_id, 'from', from_temperature, 'to', to_temperature,
+            'at', to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+            'cause', cause, 'modelVersion', model_version, 'suggestLetGo', suggest_let_go),
+          at, ${now.toISOString()}::timestamptz
+        from stored order by id`.execute(db);
     },
-    replaceTransitions: async (corrections, now) => {
-      const byLead = new Map<string, StoredTransition[]>();
-      const removed = corrections.flatMap((c) => c.removed);
-      if (removed.length > 0) {
-        await db.deleteFrom('lead_transitions').where('id', 'in', removed).execute();
-      }
-      const added = corrections.flatMap((c) =>
-        c.added.map((transition) => ({ leadId: c.leadId, transition })),
-      );
-      if (added.length === 0) return byLead;
-      const { rows } = await sql<TransitionRow>`
-        with stored as (${insertTransitions(added)}),
-        announced as (${announce(now)})
-        select * from stored order by id`.execute(db);
-      for (const row of rows) {
-        const list = byLead.get(row.lead_id);
-        if (list) list.push(toTransition(row));
-        else byLead.set(row.lead_id, [toTransition(row)]);
-      }
-      return byLead;
-    },
-    transitionsOf: async (leadId) =>
-      (
-        await db
-          .selectFrom('lead_transitions')
-          .selectAll()
-          .where('lead_id', '=', leadId)
-          .orderBy('at')
-          .orderBy('id')
-          .execute()
-      ).map(toTransition),
-    historyFrom: async (leadId, from) => {
-      // One statement, two probes of lead_transitions_lead_at: the latest transition before
-      // `from`, and the rest.
-      const { rows } = await sql<TransitionRow>`
-        (select * from lead_transitions where lead_id = ${leadId} and at < ${from.toISOString()}::timestamptz
-          order by at desc, id desc limit 1)
-        union all
-        (select * from lead_transitions where lead_id = ${leadId} and at >= ${from.toISOString()}::timestamptz)`.execute(
-        db,
-      );
-      const all = rows.map(toTransition).sort((x, y) => x.at.getTime() - y.at.getTime() || x.id - y.id);
-      const before = all[0] !== undefined && all[0].at < from ? all[0] : null;
-      return { before, transitions: before === null ? all : all.slice(1) };
+    transitionsOf: async (leadId) => {
+      const rows = await db
+        .selectFrom('lead_transitions')
+        .selectAll()
+        .where('lead_id', '=', leadId)
+        .orderBy('at')
+        .orderBy('id')
+        .execute();
+      return rows.map((r) => ({
+        id: r.id,
+        leadId: r.lead_id,
+        from: r.from_temperature as Temperature,
+        to: r.to_temperature as Temperature,
+        at: r.at,
+        cause: r.cause as TransitionCause,
+        modelVersion: r.model_version,
+        suggestLetGo: r.suggest_let_go,
+      }));
     },
     eventsInOrder: async (leadId) =>
       (

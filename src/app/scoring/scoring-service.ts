@@ -5,7 +5,6 @@ import {
   emptyState,
   eventTransitions,
   interestKeys,
-  lateFrom,
   leadChanged,
   nextScheduledChange,
   type RecordedHistory,
@@ -21,7 +20,6 @@ import {
 import { transitionBetween } from '../../domain/scoring/temperature.js';
 import type { ScoredRow, ScoreUpdate } from '../../store/scoring.js';
 import type { Store } from '../../store/store.js';
-import { correctionPayload, type LateHistory, lateHistory } from './late-history.js';
 
 /** A lead with its scores at the time of reading (SPEC §2 Scores, Temperature). */
 export interface ScoredLead extends Lead {
@@ -91,10 +89,8 @@ export function scoreUpdate(
  * history as it was. The changes after the last event are the sweeper's: `scored_at` is left at
  * the last event's stamp and `next_change_at` at the next change after it, so the sweeper stores
  * them at their instants (at once if they are past), unless the lead's next batch of history
- * comes first. Events that reach before the stored history's end (late syncs, imports sent in
- * any order while the sweeper runs) rewrite it from there instead (`lateHistory`), so the stored
- * history is a function of the events whatever their arrival order; removed transitions are
- * announced by a lead.temperature_corrected signal. The stored temperature is the one at `now`.
+ * comes first. A lead's history only grows forward: a late event's change is stamped no earlier
+ * than the lead's latest transition. The stored temperature is the one at `now`.
  */
 export async function scoreNewEvents(
   store: Store,
@@ -114,7 +110,6 @@ export async function scoreNewEvents(
   }
   const updates: ScoreUpdate[] = [];
   const transitions: { leadId: string; transition: Transition }[] = [];
-  const corrections: { leadId: string; late: LateHistory }[] = [];
   for (const [leadId, row] of rows) {
     const events = (byLead.get(leadId) ?? []).sort(
       (a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.id - b.id,
@@ -126,30 +121,6 @@ export async function scoreNewEvents(
       continue;
     }
     let state = row.state ?? emptyState(model);
-    // Events before the stored history's end rewrite it from there (docs/scoring.md); a state of
-    // another model is rescored by the publish job and stamps as before until then.
-    const fromMs = state.modelVersion === model.version ? lateFrom(state, events, model, row.scoredAt) : null;
-    if (fromMs !== null) {
-      const late = await lateHistory(store, row, state, events, fromMs, model, now);
-      const final = temperatureAt(late.state, lead, model, now);
-      temperatures.set(leadId, final.temperature);
-      const { removed, added } = late.rewrite;
-      const changed = removed.length > 0 || added.length > 0;
-      if (changed) corrections.push({ leadId, late });
-      updates.push({
-        ...scoreUpdate(
-          lead,
-          late.state,
-          final,
-          model,
-          now,
-          { temperature: row.temperature, since: row.temperatureSince },
-          { through: late.through, ...(changed && late.lastAt !== null ? { changedAt: late.lastAt } : {}) },
-        ),
-        lastActivityAt: (events.at(-1) as ActivityEvent).occurredAt,
-      });
-      continue;
-    }
     let recorded: RecordedHistory = {
       through: row.scoredAt,
       lastTransitionAt: row.lastTransitionAt ?? null,
@@ -206,40 +177,7 @@ export async function scoreNewEvents(
   }
   await store.scoring.save(updates);
   await store.scoring.addTransitions(transitions, now);
-  await storeCorrections(store, corrections, now);
   return temperatures;
-}
-
-/**
- * Stores rewritten histories: the difference only, each added transition announced as usual,
- * and a lead.temperature_corrected signal for each lead whose stored transitions were removed
- * (announced changes are corrected in the open, never rewritten silently).
- */
-async function storeCorrections(
-  store: Store,
-  corrections: readonly { leadId: string; late: LateHistory }[],
-  now: Date,
-): Promise<void> {
-  if (corrections.length === 0) return;
-  const added = await store.scoring.replaceTransitions(
-    corrections.map(({ leadId, late }) => ({
-      leadId,
-      removed: late.rewrite.removed.map((t) => t.id),
-      added: late.rewrite.added,
-    })),
-    now,
-  );
-  await store.signals.emit(
-    corrections
-      .filter(({ late }) => late.rewrite.removed.length > 0)
-      .map(({ leadId, late }) => ({
-        type: 'lead.temperature_corrected' as const,
-        leadId,
-        payload: correctionPayload(leadId, late, added.get(leadId) ?? []),
-        occurredAt: new Date(late.fromMs),
-      })),
-    now,
-  );
 }
 
 /**

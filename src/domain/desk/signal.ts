@@ -6,9 +6,6 @@
 export const SIGNAL_TYPES = [
   'lead.created',
   'lead.temperature_changed',
-  // A late event rewrote a stretch of the lead's stored history (docs/scoring.md): what was
-  // removed and added; the added transitions are announced as lead.temperature_changed too.
-  'lead.temperature_corrected',
   'lead.status_changed',
   'task.created',
   'task.overdue',

@@ -20,18 +20,6 @@ export { type Check, temperatureChecks } from './checks.js';
 export type { ScorableEvent } from './compiled-model.js';
 export { type Explanation, explain, type InterestContribution } from './explain.js';
 export { type FitContribution, type FitScore, fitScore } from './fit.js';
-export {
-  foldEvents,
-  type HeadStep,
-  type HistoryRewrite,
-  isUserCause,
-  lateFrom,
-  type RewriteInput,
-  rewriteHistory,
-  type StepsFrom,
-  stepsFromEvents,
-  stepsFromState,
-} from './history.js';
 export { type InterestKeys, interestKeys, rankingInterest, valueFromKey } from './hot-list.js';
 export { firstInstantBelow, interestScore } from './interest.js';
 export * from './model.js';

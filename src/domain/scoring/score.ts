@@ -152,13 +152,9 @@ export const NOTHING_RECORDED: RecordedHistory = { through: null, lastTransition
  *    stored yet;
  * 2. the change the event made, at the event's instant `eventAt` — or, for a late event, at the
  *    latest of its instant, the lead's latest stored transition and its newest earlier event
- *    (readings before the newest event are not computable incrementally), and at
- *    `recorded.through` if the lead's temperature changed between that instant and `through` —
- *    and never later than `now` (an event from a clock ahead of ours).
- *
- * Ingest calls it for events that extend the history (`lateFrom` gives null), where the event's
- * instant is the stamp; a late event rewrites the history instead (`rewriteHistory`), except
- * for a state of another model version, stamped here as described.
+ *    (readings before the newest event are not computable incrementally, and stored history is
+ *    never rewritten), and at `recorded.through` if the lead's temperature changed between
+ *    that instant and `through` — and never later than `now` (an event from a clock ahead of ours).
  *
  * `before` may come from another model version (after a publish): then nothing is caught up and
  * `beforeTemperature` is what the event's transition starts from.
