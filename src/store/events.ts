@@ -33,6 +33,18 @@ export interface EventStore {
   /** Events in id order after `afterId`, for streaming exports. */
   batchAfter(afterId: number, limit: number): Promise<ActivityEvent[]>;
   count(): Promise<number>;
+  /**
+   * The events already stored under these external ids, in event id order: how an adapter or a
+   * form tells a re-delivery before it creates anything.
+   */
+  byExternalIds(externalIds: readonly string[]): Promise<StoredEventKey[]>;
+}
+
+/** An external id that is taken, with the event and lead it names. */
+export interface StoredEventKey {
+  readonly externalId: string;
+  readonly eventId: number;
+  readonly leadId: string;
 }
 
 export function toEvent(row: EventRow): ActivityEvent {
@@ -169,6 +181,16 @@ export function eventStore(db: Kysely<Database> | Transaction<Database>): EventS
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .executeTakeFirstOrThrow();
       return Number(row.n);
+    },
+    byExternalIds: async (externalIds) => {
+      if (externalIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('event_keys')
+        .select(['external_id', 'event_id', 'lead_id'])
+        .where('external_id', 'in', [...externalIds])
+        .orderBy('event_id')
+        .execute();
+      return rows.map((r) => ({ externalId: r.external_id, eventId: Number(r.event_id), leadId: r.lead_id }));
     },
   };
 }

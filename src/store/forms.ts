@@ -51,8 +51,6 @@ export interface FormStore {
   logSubmission(submission: NewFormSubmission): Promise<FormSubmission>;
   /** Newest first, below `before` when given. */
   submissions(formId: string, options: { limit: number; before?: number }): Promise<FormSubmission[]>;
-  /** The stored events holding any of these external ids, with their leads. */
-  eventsByExternalId(externalIds: readonly string[]): Promise<{ eventId: number; leadId: string }[]>;
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -200,16 +198,6 @@ export function formStore(db: Db): FormStore {
       if (before !== undefined) query = query.where('id', '<', before);
       const rows = await query.orderBy('id', 'desc').limit(limit).execute();
       return rows.map(toSubmission);
-    },
-    eventsByExternalId: async (externalIds) => {
-      if (externalIds.length === 0) return [];
-      const rows = await db
-        .selectFrom('event_keys')
-        .select(['event_id', 'lead_id'])
-        .where('external_id', 'in', [...externalIds])
-        .orderBy('event_id')
-        .execute();
-      return rows.map((r) => ({ eventId: Number(r.event_id), leadId: r.lead_id }));
     },
   };
 }

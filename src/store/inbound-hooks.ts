@@ -47,8 +47,6 @@ export interface InboundHookStore {
   logDelivery(delivery: NewHookDelivery): Promise<HookDelivery>;
   /** Newest first, below `before` when given. */
   deliveries(hookId: string, options: { limit: number; before?: number }): Promise<HookDelivery[]>;
-  /** The external ids among these that an event already holds. */
-  takenEventIds(externalIds: readonly string[]): Promise<Set<string>>;
   /** Leads whose phone key (domain/duplicates.ts) is this one, oldest first. */
   leadsByPhoneKey(phoneKey: string, limit: number): Promise<Lead[]>;
   /**
@@ -176,15 +174,6 @@ export function inboundHookStore(db: Db): InboundHookStore {
       if (before !== undefined) query = query.where('id', '<', before);
       const rows = await query.orderBy('id', 'desc').limit(limit).execute();
       return rows.map(toDelivery);
-    },
-    takenEventIds: async (externalIds) => {
-      if (externalIds.length === 0) return new Set();
-      const rows = await db
-        .selectFrom('event_keys')
-        .select('external_id')
-        .where('external_id', 'in', [...externalIds])
-        .execute();
-      return new Set(rows.map((r) => r.external_id));
     },
     leadsByPhoneKey: async (phoneKey, limit) => {
       const rows = await db

@@ -189,7 +189,7 @@ export async function receiveFormPost(
       // One post per person at a time (shared with the inbound adapters): a double click is one lead
       // and one event.
       await store.inboundHooks.lockPerson(post.email);
-      const [earlier] = await store.forms.eventsByExternalId([externalId(window), externalId(window - 1)]);
+      const [earlier] = await store.events.byExternalIds([externalId(window), externalId(window - 1)]);
       if (earlier) {
         const logged = await log(
           {

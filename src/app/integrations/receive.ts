@@ -157,7 +157,7 @@ export async function receiveHookDelivery(
       // taken in one order, so that two batches about the same people cannot deadlock.
       const keys = [...new Set(mapping.groups.map((g) => g.lead.email ?? g.lead.phone ?? hook.id))].sort();
       for (const key of keys) await store.inboundHooks.lockPerson(key);
-      const taken = await store.inboundHooks.takenEventIds(externalIds);
+      const taken = new Set((await store.events.byExternalIds(externalIds)).map((key) => key.externalId));
       const txCtx = { ...ctx, store };
       const leadIds = new Set<string>();
       const eventIds: number[] = [];
