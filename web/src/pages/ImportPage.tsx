@@ -1,5 +1,6 @@
-import { Stack, Text, Title } from '@mantine/core';
+import { Alert, Stack, Text, Title } from '@mantine/core';
 import { useSearchParams } from 'react-router';
+import { canImport, useSession } from '../auth/session';
 import { ImportProgress } from './import/ImportProgress';
 import { ImportSetup } from './import/ImportSetup';
 
@@ -8,8 +9,20 @@ import { ImportSetup } from './import/ImportSetup';
  * whose id the address keeps (`/import?job=…`) so that its progress survives a reload.
  */
 export function ImportPage() {
+  const { session } = useSession();
   const [params, setParams] = useSearchParams();
   const jobId = params.get('job');
+  // A rep reaching /import by its address gets a refusal, not a form the API would refuse.
+  if (!canImport(session.user.role)) {
+    return (
+      <Stack>
+        <Title order={2}>Import</Title>
+        <Alert color="red" title="Not allowed" role="alert">
+          Only managers and admins can import. Ask one of them to bring the file in.
+        </Alert>
+      </Stack>
+    );
+  }
   return (
     <Stack gap="md" maw={1100}>
       <div>
